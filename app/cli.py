@@ -1,0 +1,183 @@
+"""`tutor`: the command line. It only adapts the library to the shell.
+
+Every user mistake ends as one line on stderr and a non-zero exit; the
+heavy libraries load only inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.errors import TutorError
+
+EXIT_USER_ERROR = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description="An offline, cited tutor for the roadmap 'Essential skills for an AI engineer'.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", help="chunk and embed the roadmap (and extra markdown) into the index"
+    )
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="extra markdown files or folders")
+    ingest.add_argument(
+        "--prune", action="store_true", help="drop sources ingested earlier but not named now"
+    )
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    for name, helptext in (
+        ("retrieve", "show the roadmap chunks retrieved for each question"),
+        ("ask", "answer each question with citations"),
+    ):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("questions", nargs="*", metavar="QUESTION")
+        sub.add_argument("--file", type=Path, help="read one question per line from FILE")
+        sub.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+        if name == "retrieve":
+            sub.add_argument("--k", type=int, default=5, help="chunks per question (default 5)")
+
+    serve = commands.add_parser("serve", help="open the chat UI in the browser")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1, from TUTOR_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 7860, from TUTOR_PORT)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from app.components import prepare_process
+        from app.settings import Settings
+
+        prepare_process()
+        try:
+            settings = Settings()
+        except ValueError as exc:
+            raise TutorError(f"invalid setting: {_first_error(exc)}") from exc
+        return COMMANDS[args.command](args, settings)
+    except TutorError as exc:
+        print(f"tutor: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("tutor: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"tutor: unexpected error: {exc.__class__.__name__}: {exc} (rerun with --debug)", file=sys.stderr
+        )
+        return 2
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors) and errors():
+        first = errors()[0]
+        where = "TUTOR_" + "_".join(str(p) for p in first.get("loc", ())).upper()
+        return f"{where}: {first.get('msg')}"
+    return str(exc).splitlines()[0]
+
+
+def read_questions(questions: Sequence[str], file: Path | None) -> list[str]:
+    """Questions from arguments and/or a file (one per line, blank lines skipped)."""
+    from app.tutor import clean_question
+
+    collected = list(questions)
+    if file is not None:
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError as exc:
+            raise TutorError(f"{file}: no such file") from exc
+        except OSError as exc:
+            raise TutorError(f"{file}: cannot read ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise TutorError(f"{file}: not UTF-8 text; save it as UTF-8") from exc
+        collected.extend(line for line in text.splitlines() if line.strip())
+        if not collected:
+            raise TutorError(f"{file}: no questions in this file")
+    if not collected:
+        raise TutorError("no question given: pass QUESTION or --file FILE")
+    return [clean_question(q) for q in collected]
+
+
+def cmd_ingest(args: argparse.Namespace, settings) -> int:
+    from ingest.sync import ingest
+
+    report = ingest(settings, args.paths, prune=args.prune, progress=not args.quiet)
+    for line in report.skipped:
+        print(f"tutor: skipped {line}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_retrieve(args: argparse.Namespace, settings) -> int:
+    from app.components import open_retriever
+
+    if args.k < 1:
+        raise TutorError("--k must be at least 1")
+    questions = read_questions(args.questions, args.file)
+    retriever = open_retriever(settings)
+    for question in questions:
+        hits = retriever.search(question, args.k)
+        if args.json:
+            record = {
+                "query": question,
+                "hits": [
+                    {
+                        "id": h.chunk.id,
+                        "path": list(h.chunk.path),
+                        "text": h.chunk.text,
+                        "score": round(h.score, 4),
+                    }
+                    for h in hits
+                ],
+            }
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            print(f"? {question}")
+            for n, h in enumerate(hits, start=1):
+                print(f"  {n}. [{h.score:.2f}] {' > '.join(h.chunk.path)}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings) -> int:
+    from app.components import build_tutor
+
+    questions = read_questions(args.questions, args.file)
+    tutor = build_tutor(settings)
+    for question in questions:
+        answer = tutor.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(f"? {question}\n{answer.text}")
+            for n, hit in enumerate(answer.citations, start=1):
+                print(f"  [{n}] {' > '.join(hit.chunk.path)}")
+            print(flush=True)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings) -> int:
+    from app.ui import serve
+
+    if args.host:
+        settings.host = args.host
+    if args.port:
+        settings.port = args.port
+    serve(settings)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "retrieve": cmd_retrieve, "ask": cmd_ask, "serve": cmd_serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

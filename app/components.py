@@ -1,0 +1,45 @@
+"""Assembling the tutor's parts from settings (the one place that wires them)."""
+
+from __future__ import annotations
+
+import os
+
+from app.llm import build_backend
+from app.retrieve import Retriever
+from app.settings import Settings
+from app.tutor import Tutor
+from ingest.embed import load_embeddings
+from ingest.store import Store, connect
+
+
+def prepare_process() -> None:
+    """Keep every library offline and quiet; called first by each entry point."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """The retriever over the existing index; a missing index is a user error."""
+    store = Store.open(connect(settings.chroma_url, settings.chroma_dir), settings.collection)
+    return Retriever(
+        store,
+        load_embeddings(batch_size=settings.embed_batch_size),
+        min_relevance=settings.min_relevance,
+        min_lexical=settings.min_lexical_coverage,
+    )
+
+
+def build_tutor(settings: Settings, retriever: Retriever | None = None) -> Tutor:
+    """A ready tutor with the configured LLM backend."""
+    backend = build_backend(settings)
+    return Tutor(
+        retriever or open_retriever(settings),
+        backend.model,
+        backend.count_tokens,
+        top_k=settings.top_k,
+        context_tokens=backend.context_tokens,
+        max_answer_tokens=settings.max_tokens,
+    )

@@ -1,0 +1,63 @@
+"""Prompt templates: markdown files in prompts/, loaded by name, rendered strictly.
+
+`{name}` marks a variable (`{{` and `}}` are literal braces). Rendering with a
+missing or an unexpected variable raises, so a renamed placeholder can never
+silently send the model a prompt with a hole in it. A file may open with YAML
+front matter between `---` lines; its `stop` list holds the stop sequences that
+belong to the prompt's format.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from app.settings import PROJECT_ROOT
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+
+class PromptError(Exception):
+    """A template could not be found or rendered: a bug in the code or the prompt file."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    template: str
+    stop: list[str] = field(default_factory=list)
+
+    @cached_property
+    def variables(self) -> frozenset[str]:
+        return frozenset(
+            name for _, name, _, _ in string.Formatter().parse(self.template) if name is not None
+        )
+
+    def render(self, **values: str) -> str:
+        missing = self.variables - values.keys()
+        extra = values.keys() - self.variables
+        if missing or extra:
+            raise PromptError(f"prompt {self.name!r}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+        # No trailing newline: a completion model must continue on the last line.
+        return self.template.format(**values).rstrip()
+
+
+def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> Prompt:
+    """Read `prompts/<name>.md`."""
+    import yaml
+
+    path = directory / f"{name}.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PromptError(f"prompt {name!r} not found at {path}") from exc
+    meta: dict = {}
+    if text.startswith("---\n"):
+        header, _, text = text[4:].partition("\n---\n")
+        meta = yaml.safe_load(header) or {}
+    stop = meta.get("stop", [])
+    if not isinstance(stop, list) or not all(isinstance(s, str) for s in stop):
+        raise PromptError(f"prompt {name!r}: 'stop' must be a list of strings")
+    return Prompt(name, text.strip("\n") + "\n", stop)

@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense (MiniLM cosine) and lexical (BM25) ranks fused by RRF.
+
+Learners name tools ("Rabin-Karp", "XComs") that a small embedder barely
+knows, and paraphrase concepts ("squash a model to run on a phone") that share
+no words with the roadmap: BM25 catches the first, the embedder the second.
+Reciprocal-rank fusion needs no score calibration between the two.
+
+Hits are collapsed to one per heading path (the best of a section's whole-text
+chunk and its bullet-group chunks), so the top k name k different sections.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.chunk import embed_text
+from ingest.store import Store, StoredChunk
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
+CANDIDATES = 200
+WHOLE_SECTION_TOKENS = 100  # sections up to this size are returned whole
+LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk; `score` is its cosine similarity to the question."""
+
+    chunk: StoredChunk
+    score: float
+
+
+class Retriever:
+    """Ranks stored chunks for a question. Build once; `search` is cheap."""
+
+    def __init__(
+        self,
+        store: Store,
+        embeddings: Embeddings,
+        *,
+        lexical_weight: float = 0.5,
+        min_relevance: float = 0.25,
+        min_lexical: float = 0.3,
+    ) -> None:
+        import bm25s
+        import Stemmer
+
+        self.store = store
+        self.embeddings = embeddings
+        self.lexical_weight = lexical_weight
+        self.min_relevance = min_relevance
+        self.min_lexical = min_lexical
+        self.chunks = store.all_chunks()
+        self.by_id = {c.id: c for c in self.chunks}
+        self._sections: dict[tuple[str, tuple[str, ...]], StoredChunk] = {}
+        for c in self.chunks:
+            key = (c.source, c.path)
+            if c.kind == "section" and key not in self._sections:  # split sections: first piece
+                self._sections[key] = c
+        self._stemmer = Stemmer.Stemmer("english")
+        corpus = [embed_text(c.path, c.text) for c in self.chunks]
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(self._tokenize(corpus), show_progress=False)
+        # Document frequency of each stemmed term, for `lexical_coverage`.
+        self._df = Counter(t for doc in self._tokenize(corpus, ids=False) for t in set(doc))
+
+    def covers(self, query: str, hits: Sequence[Hit]) -> bool:
+        """Whether the corpus answers `query`: a close embedding match, or most of its words
+        found in the corpus with at least a weak embedding match (names like "Horovod" that the
+        embedder does not know)."""
+        if not hits:
+            return False
+        best = max(h.score for h in hits)
+        if best >= self.min_relevance:
+            return True
+        return best >= LEXICAL_FLOOR and self.lexical_coverage(query) >= self.min_lexical
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The k best chunks for `query`, one per section, best first."""
+        dense = self.store.nearest(self.embeddings.embed_query(query), min(CANDIDATES, len(self.chunks)))
+        similarity = dict(dense)
+        fused: dict[str, float] = {}
+        for rank, (cid, _) in enumerate(dense):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, cid in enumerate(self._lexical(query, len(dense))):
+            fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+        hits: list[Hit] = []
+        seen_paths: set[tuple[str, tuple[str, ...]]] = set()
+        for cid in ranked:
+            chunk = self.by_id.get(cid)
+            if chunk is None or cid not in similarity:
+                continue
+            key = (chunk.source, chunk.path)
+            if key in seen_paths:
+                continue
+            seen_paths.add(key)
+            hits.append(Hit(self._whole_section(chunk), similarity[cid]))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _whole_section(self, chunk: StoredChunk) -> StoredChunk:
+        """A short section reads better whole than as the one bullet group that matched."""
+        if chunk.kind != "group":
+            return chunk
+        whole = self._sections.get((chunk.source, chunk.path))
+        if whole is None or whole.tiktoken_tokens > WHOLE_SECTION_TOKENS:
+            return chunk
+        return whole
+
+    def lexical_coverage(self, query: str) -> float:
+        """Share of the query's information (IDF-weighted terms) that the corpus contains.
+
+        A word absent from the corpus weighs as much as the rarest word in it, so
+        "best time to visit Kyoto" scores low even though "time" is indexed, while
+        "bias-variance tradeoff" scores high although the embedder barely ranks it.
+        """
+        terms = self._tokenize([query], ids=False)[0]
+        if not terms:
+            return 0.0
+        n = len(self.chunks)
+        idf = {t: math.log(1 + n / df) for t, df in self._df.items()}
+        unknown = math.log(1 + n)
+        weights = [idf.get(t, unknown) for t in terms]
+        found = sum(w for t, w in zip(terms, weights) if t in idf)
+        return found / sum(weights)
+
+    def _tokenize(self, texts: list[str], ids: bool = True):
+        import bm25s
+
+        return bm25s.tokenize(
+            texts, stopwords="en", stemmer=self._stemmer, show_progress=False, return_ids=ids
+        )
+
+    def _lexical(self, query: str, n: int) -> Sequence[str]:
+        tokens = self._tokenize([query])
+        if not tokens.vocab:  # only stopwords or punctuation: nothing to match
+            return []
+        docs, scores = self._bm25.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False)
+        return [self.chunks[int(i)].id for i, s in zip(docs[0], scores[0]) if s > 0]

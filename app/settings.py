@@ -1,0 +1,95 @@
+"""The one settings object: every knob of the tutor, read from `TUTOR_*` env vars.
+
+Build it once per entry point (`Settings()`) and pass it down; no other module
+reads the environment. `TUTOR_HOME` relocates all stored state (the vector
+index, the GGUF model file, logs), which is how tests isolate themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository root: seeds/ and prompts/ ship with the code, not with the data.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Configuration for ingest, retrieval, the LLM backend and the UI."""
+
+    model_config = SettingsConfigDict(env_prefix="TUTOR_", extra="ignore")
+
+    # --- storage -------------------------------------------------------------
+    home: Path = Field(
+        default=PROJECT_ROOT / ".tutor",
+        description="Directory that holds all stored state (index, model file).",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000); "
+        "unset = embedded persistent Chroma under TUTOR_HOME.",
+    )
+    collection: str = Field(default="roadmap", description="Chroma collection name.")
+    seeds: list[Path] = Field(
+        default_factory=lambda: [PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"],
+        description="Documents always ingested (the roadmap).",
+    )
+
+    # --- retrieval -----------------------------------------------------------
+    top_k: int = Field(default=4, ge=1, le=20, description="Chunks retrieved per question.")
+    min_relevance: float = Field(
+        default=0.25,
+        description="Best cosine similarity at or above which a question counts as covered.",
+    )
+    min_lexical_coverage: float = Field(
+        default=0.30,
+        description="Below min_relevance, the IDF-weighted share of question words found "
+        "in the roadmap that still counts as covered.",
+    )
+    embed_batch_size: int = Field(default=32, ge=1)
+
+    # --- LLM -----------------------------------------------------------------
+    llm: Literal["llamacpp", "openai"] = Field(
+        default="llamacpp",
+        description="'llamacpp' = embedded Gemma 3 270M; 'openai' = any OpenAI-compatible server.",
+    )
+    model_path: Path | None = Field(
+        default=None,
+        description="GGUF file for the llamacpp backend; unset = the bundled Gemma 3 270M.",
+    )
+    n_ctx: int = Field(default=2048, ge=512, description="Context window for llama.cpp.")
+    n_threads: int | None = Field(default=None, description="llama.cpp threads (None = all cores).")
+    openai_base_url: str | None = Field(default=None, description="e.g. http://localhost:11434/v1")
+    openai_model: str | None = Field(default=None, description="Model name on that server.")
+    openai_api_key: SecretStr = Field(
+        default=SecretStr("not-needed"),
+        description="API key for the OpenAI-compatible server (local servers ignore it).",
+    )
+    max_tokens: int = Field(default=200, ge=16, description="Most tokens an answer may have.")
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    request_timeout: float = Field(default=120.0, gt=0, description="Seconds per LLM request.")
+
+    # --- UI ------------------------------------------------------------------
+    host: str = Field(default="127.0.0.1", description="Address `tutor serve` binds.")
+    port: int = Field(default=7860, ge=1, le=65535)
+
+    @field_validator("seeds", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        # Allow TUTOR_SEEDS=a.md:b.md as well as a JSON list.
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            return [p for p in value.split(":") if p]
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Where the embedded Chroma keeps its files."""
+        return self.home / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the GGUF model file is assembled."""
+        return self.home / "models"

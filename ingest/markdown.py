@@ -1,0 +1,131 @@
+"""Markdown → sections: each heading's own text, addressed by its heading path.
+
+The roadmap is an outline, so its structure *is* its meaning: "Core Concepts"
+means nothing until you know it sits under "Linear Algebra". Every section keeps
+the full path of cleaned headings above it (the breadcrumb).
+
+One roadmap-specific shape is handled generically: a numbered list whose items
+are bare labels (a link or bold text) is an outline of areas, like the overview
+at the top of the roadmap. Each such item becomes its own section under the
+heading it sits in, with link targets dropped: the areas' bullets are content,
+the table-of-contents anchors are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# "6. **Model Deployment**" or "1. [Programming](#anchor)": an outline item.
+_OUTLINE_ITEM = re.compile(
+    r"^(\d+)[.)]\s+(?:\*\*(?P<bold>[^*]+?)\*\*|\[(?P<link>[^\]]+)\]\([^)]*\))\s*:?\s*$"
+)
+_MAX_HEADING_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Section:
+    """The text directly under one heading (not its subsections)."""
+
+    path: tuple[str, ...]
+    text: str
+
+
+def clean_inline(text: str) -> str:
+    """Strip markdown noise from a line: links keep their text, emphasis and backticks go."""
+    text = _LINK.sub(r"\1", text)
+    previous = None
+    while previous != text:  # nested emphasis such as ***x***
+        previous = text
+        text = _EMPHASIS.sub(r"\2", text)
+    return text.replace("`", "")
+
+
+def clean_heading(text: str) -> str:
+    """A heading as a reader would name it: no emphasis, no trailing colon."""
+    text = " ".join(clean_inline(text).split())
+    text = text.rstrip(":").strip()
+    if len(text) > _MAX_HEADING_CHARS:  # a runaway heading must not swamp every breadcrumb
+        text = text[: _MAX_HEADING_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def parse_sections(markdown: str, title: str) -> list[Section]:
+    """Split a markdown document into sections in document order.
+
+    `title` names text that comes before the first heading (and documents
+    without headings).
+    """
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    body: list[str] = []
+    in_fence = False
+
+    def current_path() -> tuple[str, ...]:
+        return tuple(name for _, name in stack) or (title,)
+
+    def flush() -> None:
+        if any(line.strip() for line in body):
+            sections.extend(_split_outline(current_path(), body))
+        body.clear()
+
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            body.append(line)
+            continue
+        match = None if in_fence else _HEADING.match(line)
+        if match:
+            flush()
+            level, name = len(match.group(1)), clean_heading(match.group(2))
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, name or "(untitled)"))
+            continue
+        if not in_fence and _RULE.match(line):
+            continue
+        body.append(line)
+    flush()
+    return sections
+
+
+def _split_outline(path: tuple[str, ...], lines: list[str]) -> list[Section]:
+    """Turn an outline list (numbered bare-label items) into one section per item."""
+    sections: list[Section] = []
+    own: list[str] = []
+    item_path: tuple[str, ...] | None = None
+    item_lines: list[str] = []
+
+    def close_item() -> None:
+        if item_path is not None:
+            sections.append(Section(item_path, _clean_body(item_lines)))
+
+    for line in lines:
+        match = _OUTLINE_ITEM.match(line)
+        if match:
+            close_item()
+            label = clean_heading(match.group("bold") or match.group("link"))
+            item_path, item_lines = (*path, f"{match.group(1)}. {label}"), []
+        elif item_path is not None and (line.startswith((" ", "\t")) or not line.strip()):
+            item_lines.append(line)
+        else:
+            close_item()
+            item_path = None
+            own.append(line)
+    close_item()
+    text = _clean_body(own)
+    head = [Section(path, text)] if text else []
+    return head + sections
+
+
+def _clean_body(lines: list[str]) -> str:
+    """Body text with inline markdown removed and common indentation trimmed."""
+    kept = [clean_inline(line.rstrip()) for line in lines if line.strip()]
+    indents = [len(line) - len(line.lstrip()) for line in kept]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in kept)

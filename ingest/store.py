@@ -1,0 +1,147 @@
+"""The Chroma collection that holds the chunks: embedded on disk, or a Chroma server.
+
+Chunks are stored with their heading path (as JSON, Chroma metadata is flat),
+their source file and token counts. The collection uses cosine distance, so
+`1 - distance` is the cosine similarity the refusal threshold is set on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from app.errors import IndexMissingError, TutorError
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from ingest.chunk import Chunk
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from the index."""
+
+    id: str
+    source: str
+    path: tuple[str, ...]
+    text: str
+    kind: str
+    tiktoken_tokens: int
+
+
+def connect(chroma_url: str | None, chroma_dir: Path) -> ClientAPI:
+    """A Chroma client: HTTP when a server URL is set, else persistent files under chroma_dir."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    options = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise TutorError(
+                f"TUTOR_CHROMA_URL={chroma_url!r} is not an http(s) URL, e.g. http://127.0.0.1:8000"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=options,
+            )
+        except Exception as exc:  # the client pings the server on creation
+            raise TutorError(
+                f"cannot reach the Chroma server at {chroma_url} ({exc.__class__.__name__}); "
+                "start it with 'chroma run' or unset TUTOR_CHROMA_URL"
+            ) from exc
+    chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(chroma_dir), settings=options)
+
+
+class Store:
+    """Thin, typed access to one Chroma collection of chunks."""
+
+    def __init__(self, collection: Collection) -> None:
+        self.collection = collection
+
+    @classmethod
+    def open(cls, client: ClientAPI, name: str, create: bool = False) -> Store:
+        """Open the collection; without `create`, a missing one is a user error."""
+        if create:
+            collection = client.get_or_create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            return cls(collection)
+        try:
+            collection = client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            raise IndexMissingError("no index yet: run 'tutor ingest' first") from exc
+        if collection.count() == 0:
+            raise IndexMissingError("the index is empty: run 'tutor ingest' first")
+        return cls(collection)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def ids_by_source(self) -> dict[str, set[str]]:
+        """Every stored chunk id, grouped by the file it came from."""
+        result = self.collection.get(include=["metadatas"])
+        grouped: dict[str, set[str]] = {}
+        for cid, meta in zip(result["ids"], result["metadatas"] or []):
+            grouped.setdefault(str(meta["source"]), set()).add(cid)
+        return grouped
+
+    def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        self.collection.upsert(
+            ids=[c.id for c in chunks],
+            documents=[c.text for c in chunks],
+            embeddings=[list(v) for v in vectors],
+            metadatas=[
+                {
+                    "source": c.source,
+                    "path": json.dumps(list(c.path), ensure_ascii=False),
+                    "kind": c.kind,
+                    "order": c.order,
+                    "tokens": c.tokens,
+                    "tiktoken_tokens": c.tiktoken_tokens,
+                }
+                for c in chunks
+            ],
+        )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if ids:
+            self.collection.delete(ids=ids)
+
+    def all_chunks(self) -> list[StoredChunk]:
+        """Everything in the index, in source and document order (for lexical search)."""
+        result = self.collection.get(include=["documents", "metadatas"])
+        chunks = [
+            _stored(cid, doc, meta)
+            for cid, doc, meta in zip(result["ids"], result["documents"], result["metadatas"])
+        ]
+        return sorted(chunks, key=lambda c: (c.source, c.id))
+
+    def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """The k nearest chunk ids with their cosine similarity, best first."""
+        result = self.collection.query(
+            query_embeddings=[list(vector)], n_results=min(k, self.count()), include=["distances"]
+        )
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+
+
+def _stored(cid: str, doc: str | None, meta: dict) -> StoredChunk:
+    return StoredChunk(
+        id=cid,
+        source=str(meta["source"]),
+        path=tuple(json.loads(str(meta["path"]))),
+        text=doc or "",
+        kind=str(meta.get("kind", "section")),
+        tiktoken_tokens=int(meta.get("tiktoken_tokens", 0)),
+    )

@@ -1,0 +1,161 @@
+"""`tutor ingest`: bring the index in line with the roadmap and any extra markdown.
+
+Chunk ids derive from content, so syncing is a set difference per source file:
+new ids are embedded and added, ids no longer produced are deleted, the rest
+is left alone. Re-running on unchanged files embeds nothing. Every file is read
+and chunked before the index is touched, so a bad file aborts the run with the
+index as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.errors import TutorError
+from app.settings import PROJECT_ROOT, Settings
+from ingest.chunk import Chunk, chunk_sections
+from ingest.embed import EMBEDDER_MAX_TOKENS, embedder_token_counter, load_embeddings, tiktoken_counter
+from ingest.markdown import parse_sections
+from ingest.store import Store, connect
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    files: int = 0
+    chunks: int = 0
+    added: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    other_sources: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        line = (
+            f"ingested {self.files} file(s): {self.chunks} chunks "
+            f"({self.added} embedded, {self.removed} removed, {self.unchanged} unchanged) "
+            f"in {self.seconds:.1f}s"
+        )
+        if self.other_sources:
+            line += f"; kept {len(self.other_sources)} source(s) from earlier runs (--prune drops them)"
+        return line
+
+
+def collect_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders into their markdown files; a missing path is a user error."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise TutorError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES
+            )
+            if not found:
+                raise TutorError(f"{path}: no markdown files (.md, .markdown, .txt) in this folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    unique: dict[Path, None] = {}
+    for f in files:
+        unique.setdefault(f.resolve(), None)
+    return list(unique)
+
+
+def read_markdown(path: Path) -> str:
+    """The file's text; binary or non-UTF-8 files are refused with a clear message."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TutorError(f"{path}: cannot read ({exc.strerror})") from exc
+    if b"\x00" in data[:8192]:
+        raise TutorError(f"{path}: looks like a binary file; ingest takes markdown text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TutorError(
+            f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
+        ) from exc
+
+
+def source_key(path: Path) -> str:
+    """How a file is named in the index: relative to the project when inside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def chunk_file(path: Path) -> list[Chunk]:
+    """Read, parse and chunk one markdown file."""
+    text = read_markdown(path)
+    title = path.stem.replace("-", " ").replace("_", " ").strip() or path.name
+    return chunk_sections(
+        parse_sections(text, title),
+        source_key(path),
+        embedder_token_counter(),
+        tiktoken_counter(),
+        EMBEDDER_MAX_TOKENS,
+    )
+
+
+def ingest(
+    settings: Settings, extra: Sequence[Path] = (), prune: bool = False, progress: bool = True
+) -> IngestReport:
+    """Sync the roadmap (and `extra` files or folders) into the index."""
+    started = time.perf_counter()
+    report = IngestReport()
+    files = collect_files([*settings.seeds, *extra])
+    wanted: dict[str, list[Chunk]] = {}
+    for path in files:
+        chunks = chunk_file(path)
+        if not chunks:
+            report.skipped.append(f"{path}: no text to index")
+            continue
+        wanted[source_key(path)] = chunks
+    report.files = len(wanted)
+    report.chunks = sum(len(c) for c in wanted.values())
+
+    store = Store.open(connect(settings.chroma_url, settings.chroma_dir), settings.collection, create=True)
+    existing = store.ids_by_source()
+    to_add: list[Chunk] = []
+    stale: list[str] = []
+    for source, chunks in wanted.items():
+        have = existing.get(source, set())
+        to_add.extend(c for c in chunks if c.id not in have)
+        stale.extend(have - {c.id for c in chunks})
+        report.unchanged += sum(1 for c in chunks if c.id in have)
+    others = sorted(set(existing) - set(wanted))
+    if prune:
+        stale.extend(cid for source in others for cid in existing[source])
+    else:
+        report.other_sources = others
+
+    if to_add:
+        _embed_and_add(store, to_add, settings, progress)
+    # Stale chunks go only after the new ones are in: an interrupted run leaves
+    # extra chunks behind, never a hole.
+    store.delete(stale)
+    report.added, report.removed = len(to_add), len(stale)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _embed_and_add(store: Store, chunks: list[Chunk], settings: Settings, progress: bool) -> None:
+    from tqdm import tqdm
+
+    embeddings = load_embeddings(batch_size=settings.embed_batch_size)
+    batch = settings.embed_batch_size
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            store.add(part, embeddings.embed_documents([c.embed_text for c in part]))
+            bar.update(len(part))
