@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from app.llm import build_backend
+from app.errors import IndexMissingError
+from app.llm import Backend, build_backend
 from app.retrieve import Retriever
 from app.settings import Settings
 from app.tutor import Tutor
@@ -23,6 +24,9 @@ def prepare_process() -> None:
 
 def open_retriever(settings: Settings) -> Retriever:
     """The retriever over the existing index; a missing index is a user error."""
+    if not settings.chroma_url and not settings.chroma_dir.exists():
+        # Checked before connecting: opening an embedded Chroma creates its files.
+        raise IndexMissingError("no index yet: run 'tutor ingest' first")
     store = Store.open(connect(settings.chroma_url, settings.chroma_dir), settings.collection)
     return Retriever(
         store,
@@ -32,11 +36,15 @@ def open_retriever(settings: Settings) -> Retriever:
     )
 
 
-def build_tutor(settings: Settings, retriever: Retriever | None = None) -> Tutor:
+def build_tutor(
+    settings: Settings, retriever: Retriever | None = None, backend: Backend | None = None
+) -> Tutor:
     """A ready tutor with the configured LLM backend."""
-    backend = build_backend(settings)
+    # The index first: a missing one fails at once, before the model file is assembled.
+    retriever = retriever or open_retriever(settings)
+    backend = backend or build_backend(settings)
     return Tutor(
-        retriever or open_retriever(settings),
+        retriever,
         backend.model,
         backend.count_tokens,
         top_k=settings.top_k,

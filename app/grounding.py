@@ -3,7 +3,7 @@
 The embedded model has 270M parameters: it copies well and invents freely.
 So every sentence it writes is checked against the retrieved excerpts: the
 share of its content words (stemmed, stopwords removed) that occur in the
-excerpts or the question is its *support*. Sentences below the threshold are
+question plus one excerpt is its *support*. Sentences below the threshold are
 dropped, and the learner is told how many. The answer always opens with a lead
 built from the top excerpt itself, so even with every model sentence dropped
 the learner gets the roadmap's own words and where they sit.
@@ -26,6 +26,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"'])|\n+")
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 LEAD_GROUPS = 4  # bullet groups of the top excerpt quoted in the lead
 MIN_WORDS = 4
+MAX_CAPITALISED = 0.6  # share of capitalised words above which a line is a heading
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +53,24 @@ def support(sentence: str, evidence: Iterable[str]) -> float:
     return sum(t in known for t in terms) / len(terms)
 
 
+def best_support(sentence: str, excerpts: Sequence[str], question: str) -> float:
+    """Support from the question plus the *one* excerpt that supports the sentence best.
+
+    Pooling all excerpts would let a sentence stitch words from unrelated
+    sections into a false claim ("backpropagation is a regularization technique").
+    """
+    return max((support(sentence, [question, excerpt]) for excerpt in excerpts), default=0.0)
+
+
+def is_fragment(sentence: str) -> bool:
+    """Headings, breadcrumbs and trailing-off lines the small model copies instead of answering."""
+    words = _MARKERS.sub("", sentence).split()
+    if len(words) < MIN_WORDS or sentence.rstrip().endswith(":") or any(c in sentence for c in ">›"):
+        return True
+    capitalised = sum(w[:1].isupper() for w in words)
+    return capitalised / len(words) > MAX_CAPITALISED
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
@@ -62,20 +81,24 @@ class Checked:
     dropped: list[str]
 
 
-def check_sentences(text: str, hits: Sequence[Hit], question: str) -> Checked:
-    """Keep the model's sentences that the excerpts (or the question) support."""
-    evidence = [question] + [" ".join(h.chunk.path) + " " + h.chunk.text for h in hits]
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", _MARKERS.sub(" ", text.lower())).split())
+
+
+def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str = "") -> Checked:
+    """Keep the model's sentences that read as prose and that one excerpt supports.
+
+    Sentences that only repeat the `opening` (the lead) word for word are skipped.
+    """
+    excerpts = [" ".join(h.chunk.path) + " " + h.chunk.text for h in hits]
+    already = _normalised(opening)
     kept: list[str] = []
     dropped: list[str] = []
     for sentence in split_sentences(text):
-        if len(content_terms(sentence)) == 0:
-            continue  # bare markers or punctuation
-        # A sentence that trails off ("The skills include:") or is a fragment says nothing.
-        complete = len(sentence.split()) >= MIN_WORDS and not _MARKERS.sub("", sentence).rstrip().endswith(
-            ":"
-        )
-        supported = support(sentence, evidence) >= SUPPORT_THRESHOLD
-        (kept if complete and supported else dropped).append(sentence)
+        if not content_terms(sentence) or (already and _normalised(sentence) in already):
+            continue  # bare markers, or a copy of what the lead already says
+        ok = not is_fragment(sentence) and best_support(sentence, excerpts, question) >= SUPPORT_THRESHOLD
+        (kept if ok else dropped).append(sentence)
     return Checked(kept, dropped)
 
 

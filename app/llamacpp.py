@@ -68,7 +68,12 @@ class LlamaCppChat(BaseChatModel):
         """The loaded model; loaded on first use so construction is cheap."""
         with self._lock:
             if self._llama is None:
+                import logging
+
                 from llama_cpp import Llama
+
+                # llama.cpp logs notes such as its SWA-cache choice even when not verbose.
+                logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
 
                 self._llama = Llama(
                     model_path=str(self.model_path),

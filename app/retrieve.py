@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
 CANDIDATES = 200
 WHOLE_SECTION_TOKENS = 100  # sections up to this size are returned whole
+RARE_DF = 5  # a term in at most this many chunks names something specific
 LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
 
 
@@ -47,7 +48,7 @@ class Retriever:
         *,
         lexical_weight: float = 0.5,
         min_relevance: float = 0.25,
-        min_lexical: float = 0.3,
+        min_lexical: float = 0.5,
     ) -> None:
         import bm25s
         import Stemmer
@@ -80,7 +81,28 @@ class Retriever:
         best = max(h.score for h in hits)
         if best >= self.min_relevance:
             return True
-        return best >= LEXICAL_FLOOR and self.lexical_coverage(query) >= self.min_lexical
+        return (
+            best >= LEXICAL_FLOOR
+            and self.lexical_coverage(query) >= self.min_lexical
+            and self.has_rare_term(query)
+        )
+
+    def has_rare_term(self, query: str) -> bool:
+        """Whether the query names something specific to the corpus (a term in few chunks).
+
+        Common corpus words ("time", "data") match everyday questions too: "the best
+        time to visit Kyoto" must not count as covered because time series are.
+        """
+        return any(0 < self._df.get(t, 0) <= RARE_DF for t in self._content_terms(query))
+
+    def _content_terms(self, query: str) -> list[str]:
+        # The longer stopword list: "what", "how", "all" say nothing about coverage.
+        import bm25s
+        from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+        return bm25s.tokenize(
+            [query], stopwords=STOPWORDS_EN_PLUS, stemmer=self._stemmer, show_progress=False, return_ids=False
+        )[0]
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The k best chunks for `query`, one per section, best first."""
@@ -123,7 +145,7 @@ class Retriever:
         "best time to visit Kyoto" scores low even though "time" is indexed, while
         "bias-variance tradeoff" scores high although the embedder barely ranks it.
         """
-        terms = self._tokenize([query], ids=False)[0]
+        terms = self._content_terms(query)
         if not terms:
             return 0.0
         n = len(self.chunks)

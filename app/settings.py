@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         description="Best cosine similarity at or above which a question counts as covered.",
     )
     min_lexical_coverage: float = Field(
-        default=0.30,
+        default=0.50,
         description="Below min_relevance, the IDF-weighted share of question words found "
         "in the roadmap that still counts as covered.",
     )

@@ -29,7 +29,8 @@ MAX_QUESTION_CHARS = 2000
 # Words that make a question lean on the previous turn ("and which tools does it list?").
 _FOLLOWUP = re.compile(
     r"^\s*(and|also|so|then|but|what about|how about|why|which of)\b"
-    r"|\b(it|its|it's|that|this|these|those|they|them|their|there|the same|above|one)\b",
+    r"|\b(it|its|it's|that|this|these|those|they|them|their|there|the same|above|one)\b"
+    r"|\b(the (first|second|third|other|former|latter)|equivalents?)\b",
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -162,7 +163,7 @@ class Tutor:
             parts.append(delta)
             yield delta
         generated = "".join(parts)
-        checked = check_sentences(generated, context_hits, question)
+        checked = check_sentences(generated, context_hits, question, opening)
         text, cited = attach_citations([opening, *checked.kept], context_hits, self.retriever.embeddings)
         timings.setdefault("first_token", (time.perf_counter() - started) * 1000)
         timings["total"] = (time.perf_counter() - started) * 1000

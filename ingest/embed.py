@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.errors import TutorError
+
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
@@ -73,7 +75,13 @@ def tiktoken_counter():
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled))
     import tiktoken
 
-    encoding = tiktoken.get_encoding(TIKTOKEN_ENCODING)
+    try:
+        encoding = tiktoken.get_encoding(TIKTOKEN_ENCODING)
+    except Exception as exc:  # tiktoken tried to download the table
+        raise TutorError(
+            "tiktoken's cl100k_base table is not available offline: "
+            "install it with 'pip install --no-deps litellm' (or set TIKTOKEN_CACHE_DIR)"
+        ) from exc
 
     def count(text: str) -> int:
         return len(encoding.encode(text, disallowed_special=()))

@@ -1,0 +1,278 @@
+"""Shared fixtures: isolated state, the real embedder and index, a scripted chat model.
+
+Every test runs with TUTOR_HOME in its own temp dir. The embedder loads once
+per session and the fixture curriculum (tests/data/mini-roadmap.md) is
+ingested once into a session dir for the read-only tests; tests that change an
+index build their own. A real LLM is forbidden unless a test is marked
+`real_llm`: the unit tests script the model instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatResult
+from pydantic import Field
+
+from app.settings import PROJECT_ROOT, Settings
+
+DATA_DIR = Path(__file__).parent / "data"
+MINI_ROADMAP = DATA_DIR / "mini-roadmap.md"
+REAL_ROADMAP = PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"
+TUTOR_BIN = Path(sys.executable).with_name("tutor")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "real_llm: may load the real LLM (without it, building a backend fails the test)"
+    )
+
+
+# --- isolation ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offline_session_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No TUTOR_* setting leaks in from the developer's shell; libraries stay offline."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith("TUTOR_")]:
+            mp.delenv(name)
+        mp.setenv("TUTOR_HOME", str(tmp_path_factory.mktemp("session-home")))
+        for name, value in {
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "TRANSFORMERS_VERBOSITY": "error",
+            "TOKENIZERS_PARALLELISM": "false",
+            "ANONYMIZED_TELEMETRY": "False",
+        }.items():
+            mp.setenv(name, value)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def tutor_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Each test's own TUTOR_HOME: nothing a test stores outlives it."""
+    home = tmp_path / "tutor-home"
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    return home
+
+
+class RealLLMForbidden(RuntimeError):
+    """Raised when a test not marked `real_llm` tries to build or load the real model."""
+
+
+@pytest.fixture(autouse=True)
+def _forbid_real_llm(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_llm"):
+        return
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise RealLLMForbidden(f"{request.node.nodeid} uses the real LLM; mark it @pytest.mark.real_llm")
+
+    monkeypatch.setattr("app.llm.build_backend", forbidden)
+    monkeypatch.setattr("app.components.build_backend", forbidden)
+    monkeypatch.setattr("llama_cpp.Llama", forbidden)
+
+
+@pytest.fixture(scope="session")
+def mini_roadmap() -> Path:
+    """The fixture curriculum: overview outline, two areas, a long section, duplicate headings."""
+    return MINI_ROADMAP
+
+
+@pytest.fixture(scope="session")
+def real_roadmap() -> Path:
+    """The roadmap the tutor ships with."""
+    return REAL_ROADMAP
+
+
+# --- the real embedder and token counters ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real all-MiniLM-L6-v2 embedder, loaded once."""
+    from ingest.embed import load_embeddings
+
+    return load_embeddings()
+
+
+@pytest.fixture(scope="session")
+def count_embedder_tokens() -> Callable[[str], int]:
+    from ingest.embed import embedder_token_counter
+
+    return embedder_token_counter()
+
+
+@pytest.fixture(scope="session")
+def count_tiktoken() -> Callable[[str], int]:
+    from ingest.embed import tiktoken_counter
+
+    return tiktoken_counter()
+
+
+@pytest.fixture
+def shared_embedder(monkeypatch: pytest.MonkeyPatch, embeddings) -> Any:
+    """Ingest and the components reuse the session's embedder instead of loading it again."""
+    monkeypatch.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
+    monkeypatch.setattr("app.components.load_embeddings", lambda **kwargs: embeddings)
+    return embeddings
+
+
+# --- indexes --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings with state under this test's tmp dir; the fixture curriculum is the seed."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {"home": tmp_path / "home", "seeds": [MINI_ROADMAP], "chroma_url": None}
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@dataclass(frozen=True)
+class BuiltIndex:
+    settings: Settings
+    report: Any  # ingest.sync.IngestReport of the first run
+
+
+@pytest.fixture(scope="session")
+def mini_index(tmp_path_factory: pytest.TempPathFactory, embeddings) -> BuiltIndex:
+    """The fixture curriculum ingested once into a session dir. Read-only for tests."""
+    from ingest.sync import ingest
+
+    settings = Settings(home=tmp_path_factory.mktemp("mini-index"), seeds=[MINI_ROADMAP], chroma_url=None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
+        report = ingest(settings, progress=False)
+    return BuiltIndex(settings, report)
+
+
+@pytest.fixture(scope="session")
+def mini_chunks(count_embedder_tokens, count_tiktoken):
+    """The fixture curriculum's chunks, as ingest produces them."""
+    from ingest.sync import chunk_file
+
+    return chunk_file(MINI_ROADMAP)
+
+
+@pytest.fixture(scope="session")
+def retriever(mini_index: BuiltIndex, embeddings):
+    """A real hybrid retriever over the session index."""
+    from app.retrieve import Retriever
+    from ingest.store import Store, connect
+
+    settings = mini_index.settings
+    store = Store.open(connect(None, settings.chroma_dir), settings.collection)
+    return Retriever(
+        store,
+        embeddings,
+        min_relevance=settings.min_relevance,
+        min_lexical=settings.min_lexical_coverage,
+    )
+
+
+@pytest.fixture
+def make_hit() -> Callable[..., Any]:
+    """Build a retrieval hit by hand, for citation and grounding logic."""
+    from app.retrieve import Hit
+    from ingest.store import StoredChunk
+
+    def make(path: tuple[str, ...], text: str, score: float = 0.5, cid: str | None = None) -> Hit:
+        chunk = StoredChunk(
+            id=cid or "id-" + "-".join(path).lower().replace(" ", "-"),
+            source="test.md",
+            path=path,
+            text=text,
+            kind="section",
+            tiktoken_tokens=len(text.split()),
+        )
+        return Hit(chunk, score)
+
+    return make
+
+
+# --- a scripted chat model ------------------------------------------------------------
+
+
+class ScriptedChatModel(GenericFakeChatModel):
+    """LangChain's fake chat model that also records every prompt and stop list it received."""
+
+    prompts: list[str] = Field(default_factory=list)
+    stops: list[list[str] | None] = Field(default_factory=list)
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, **kwargs: Any
+    ) -> ChatResult:
+        self.prompts.append("\n\n".join(str(m.content) for m in messages))
+        self.stops.append(stop)
+        return super()._generate(messages, stop=stop, **kwargs)
+
+
+@pytest.fixture
+def script() -> Callable[..., ScriptedChatModel]:
+    """`script("reply 1", "reply 2")`: a chat model that answers with these replies in turn."""
+
+    def make(*replies: str) -> ScriptedChatModel:
+        return ScriptedChatModel(messages=iter(replies))
+
+    return make
+
+
+@pytest.fixture
+def make_tutor(retriever, count_tiktoken) -> Callable[..., Any]:
+    """A Tutor over the session index with the given (scripted) model."""
+    from app.tutor import Tutor
+
+    def make(llm: Any, **options: Any) -> Tutor:
+        options.setdefault("top_k", 4)
+        return Tutor(retriever, llm, count_tiktoken, **options)
+
+    return make
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def run_tutor(*args: str, home: Path, timeout: float = 300, **env: str) -> CliResult:
+    """Run the installed `tutor` script with TUTOR_HOME=home (plus TUTOR_* overrides in env)."""
+    full_env = {**os.environ, "TUTOR_HOME": str(home), **env}
+    done = subprocess.run(
+        [str(TUTOR_BIN), *args],
+        env=full_env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def tutor_cli() -> Callable[..., CliResult]:
+    """`tutor_cli("retrieve", "--json", "Q", home=path, TUTOR_X="1")` runs the real `tutor` script."""
+    return run_tutor

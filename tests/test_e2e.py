@@ -1,0 +1,70 @@
+"""End to end: the real roadmap, embedder, Chroma and embedded Gemma, through the `tutor` script."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from app.citations import cited_numbers
+
+pytestmark = [pytest.mark.slow, pytest.mark.real_llm]
+
+KL = "What is KL divergence and where does it fit?"
+SOURDOUGH = "How do I bake sourdough bread?"
+
+
+@pytest.fixture(scope="module")
+def e2e_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One TUTOR_HOME for the module: the roadmap is ingested and the model assembled once."""
+    assert "TUTOR_SEEDS" not in os.environ  # the default seed: the real roadmap
+    return tmp_path_factory.mktemp("e2e-home")
+
+
+@pytest.fixture(scope="module")
+def ingested(e2e_home: Path, tutor_cli):
+    return tutor_cli("ingest", "--quiet", home=e2e_home, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def asked(e2e_home: Path, ingested, tutor_cli):
+    assert ingested.returncode == 0, ingested.stderr
+    return tutor_cli("ask", "--json", KL, SOURDOUGH, home=e2e_home, timeout=600)
+
+
+def test_ingest_the_real_roadmap(ingested, real_roadmap: Path, count_embedder_tokens, count_tiktoken) -> None:
+    from ingest.sync import chunk_file
+
+    assert ingested.returncode == 0, ingested.stderr
+    n = len(chunk_file(real_roadmap))
+    assert f"ingested 1 file(s): {n} chunks ({n} embedded, 0 removed, 0 unchanged)" in ingested.stdout
+
+
+def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path) -> None:
+    assert asked.returncode == 0, asked.stderr
+    assert "Traceback" not in asked.stderr
+    lines = asked.stdout.splitlines()
+    assert len(lines) == 2
+    kl, sourdough = (json.loads(line) for line in lines)
+
+    assert kl["query"] == KL
+    assert kl["refused"] is False
+    assert len(kl["citations"]) >= 1
+    assert any("8. Information Theory" in c["path"] for c in kl["citations"])
+    assert "KL Divergence" in kl["answer"]
+    numbers = cited_numbers(kl["answer"])
+    assert numbers and max(numbers) <= len(kl["citations"])
+    assert set(kl["timings_ms"]) == {"retrieve", "first_token", "total"}
+    assert all(isinstance(v, float) for v in kl["timings_ms"].values())
+    assert 0 < kl["timings_ms"]["retrieve"] <= kl["timings_ms"]["first_token"] <= kl["timings_ms"]["total"]
+
+    assert sourdough["query"] == SOURDOUGH
+    assert sourdough["refused"] is True
+    assert sourdough["citations"] == []
+    assert "does not cover" in sourdough["answer"]
+
+    # The bundled model was assembled under this TUTOR_HOME, nowhere else.
+    model = e2e_home / "models" / "gemma-3-270m-q4_k_m.gguf"
+    assert model.is_file() and model.stat().st_size > 200_000_000

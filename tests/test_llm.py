@@ -1,0 +1,51 @@
+"""app/llm.py and app/llamacpp.py, without loading a model (the real one runs in test_e2e)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+import app.llm
+from app.errors import TutorError
+from app.llamacpp import LlamaCppChat, gemma_prompt
+
+
+def test_the_real_llm_is_forbidden_without_the_marker(make_settings) -> None:
+    with pytest.raises(RuntimeError, match="mark it @pytest.mark.real_llm"):
+        app.llm.build_backend(make_settings())
+    chat = LlamaCppChat(model_path=Path("model.gguf"))
+    with pytest.raises(RuntimeError, match="mark it @pytest.mark.real_llm"):
+        chat.count_tokens("hello")
+
+
+def test_the_chat_model_loads_nothing_until_used(tmp_path: Path) -> None:
+    chat = LlamaCppChat(model_path=tmp_path / "absent.gguf", n_ctx=1024, max_tokens=64)
+    assert chat._llama is None
+    assert (chat.n_ctx, chat.max_tokens, chat.prompt_format) == (1024, 64, "completion")
+
+
+def test_gemma_prompt_uses_gemma_turns() -> None:
+    messages = [SystemMessage("Be brief."), HumanMessage("Hi"), AIMessage("Hello"), HumanMessage("Bye")]
+    assert gemma_prompt(messages) == (
+        "<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n"
+        "<start_of_turn>model\nHello<end_of_turn>\n"
+        "<start_of_turn>user\nBye<end_of_turn>\n"
+        "<start_of_turn>model\n"
+    )
+
+
+def test_openai_backend_needs_a_url_and_a_model(make_settings) -> None:
+    with pytest.raises(TutorError, match="TUTOR_OPENAI_BASE_URL and TUTOR_OPENAI_MODEL"):
+        app.llm._openai(make_settings(llm="openai", openai_model="llama3.2"))
+
+
+def test_openai_backend_counts_with_tiktoken(make_settings, count_tiktoken) -> None:
+    settings = make_settings(
+        llm="openai", openai_base_url="http://127.0.0.1:9/v1", openai_model="llama3.2", n_ctx=4096
+    )
+    backend = app.llm._openai(settings)  # builds a client; sends nothing
+    assert backend.name == "openai:llama3.2"
+    assert backend.context_tokens == 4096
+    assert backend.count_tokens("hello world") == count_tiktoken("hello world") == 2

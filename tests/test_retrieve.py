@@ -1,0 +1,107 @@
+"""app/retrieve.py: hybrid retrieval and the coverage decision, on the fixture index."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.retrieve import WHOLE_SECTION_TOKENS
+
+EXPERIMENT_TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
+VERSION_CONTROL = ("Programming Basics", "2. Version Control")
+GLOSSARY = ("Programming Basics", "3. Algorithms Glossary")
+STANDARD_LIBRARY = ("Programming Basics", "1. Python Language", "Standard Library")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which tools does the roadmap list for experiment tracking?", EXPERIMENT_TRACKING),
+        ("How do I rebase and resolve merge conflicts in Git?", VERSION_CONTROL),
+        ("Which algorithm finds shortest paths with negative edge weights?", GLOSSARY),
+        ("What is in the Python standard library?", STANDARD_LIBRARY),
+    ],
+)
+def test_question_finds_its_section_in_the_top_3(retriever, question: str, expected) -> None:
+    hits = retriever.search(question, 3)
+    assert len(hits) == 3
+    assert expected in [h.chunk.path for h in hits]
+
+
+def test_a_tool_name_is_found_by_its_words(retriever) -> None:
+    (top,) = retriever.search("Rabin-Karp", 1)
+    assert top.chunk.path == GLOSSARY
+    # The glossary is too long to quote whole, so the matching bullet group is returned.
+    assert top.chunk.kind == "group"
+    assert top.chunk.text.startswith("- Rabin-Karp:")
+
+
+def test_hits_are_collapsed_to_one_per_section(retriever) -> None:
+    hits = retriever.search("Which tools track experiments and serve models?", 10)
+    paths = [(h.chunk.source, h.chunk.path) for h in hits]
+    assert len(hits) == 10
+    assert len(set(paths)) == len(paths)
+    # The two identical "Checklist" sections share a path, so at most one is returned.
+    everything = retriever.search("Pin library versions in the image", 20)
+    checklist = ("Machine Learning Operations", "2. Model Serving", "Checklist")
+    assert [h.chunk.path for h in everything].count(checklist) == 1
+
+
+def test_short_sections_are_returned_whole(retriever) -> None:
+    for question in ("Git rebasing", "MLflow", "Weights & Biases", "Docker images", "generators"):
+        for hit in retriever.search(question, 5):
+            if hit.chunk.kind == "group":
+                section = retriever._sections[(hit.chunk.source, hit.chunk.path)]
+                assert section.tiktoken_tokens > WHOLE_SECTION_TOKENS, hit.chunk.path
+    (top,) = retriever.search("Weights & Biases", 1)
+    assert top.chunk.path == EXPERIMENT_TRACKING
+    assert top.chunk.text == (
+        "- Tools:\n  - MLflow, Weights & Biases (W&B).\n- Tracking:\n  - Metrics, hyperparameters, artifacts."
+    )
+
+
+def test_scores_are_the_cosine_similarity_of_the_matching_chunk(retriever, embeddings) -> None:
+    question = "How do I rebase and resolve merge conflicts in Git?"
+    (top,) = retriever.search(question, 1)
+    assert top.chunk.path == VERSION_CONTROL
+    similarity = dict(retriever.store.nearest(embeddings.embed_query(question), 100))
+    # A short section is returned whole but scored by whichever of its chunks matched.
+    same_section = {similarity[c.id] for c in retriever.chunks if c.path == VERSION_CONTROL}
+    assert any(top.score == pytest.approx(s) for s in same_section)
+    assert top.score >= similarity[top.chunk.id]
+    assert 0.3 < top.score <= max(similarity.values()) <= 1.0
+
+
+def test_k_limits_the_hits(retriever) -> None:
+    assert len(retriever.search("Git", 2)) == 2
+    assert len(retriever.search("Git", 1)) == 1
+
+
+def test_a_query_of_only_stopwords_still_searches_by_meaning(retriever) -> None:
+    hits = retriever.search("the and of ???", 3)
+    assert len(hits) == 3
+    assert retriever.lexical_coverage("the and of ???") == 0.0
+
+
+def test_off_topic_question_is_not_covered(retriever) -> None:
+    question = "How do I bake sourdough bread?"
+    hits = retriever.search(question, 4)
+    assert max(h.score for h in hits) < retriever.min_relevance
+    assert retriever.lexical_coverage(question) == 0.0
+    assert retriever.covers(question, hits) is False
+
+
+def test_on_topic_question_is_covered(retriever) -> None:
+    question = "Which tools does the roadmap list for experiment tracking?"
+    hits = retriever.search(question, 4)
+    assert max(h.score for h in hits) >= retriever.min_relevance
+    assert retriever.covers(question, hits) is True
+
+
+def test_nothing_retrieved_is_not_covered(retriever) -> None:
+    assert retriever.covers("Git", []) is False
+
+
+def test_lexical_coverage_weighs_known_words(retriever) -> None:
+    assert retriever.lexical_coverage("Rabin-Karp") == 1.0
+    assert retriever.lexical_coverage("sourdough bread") == 0.0
+    assert 0.0 < retriever.lexical_coverage("Rabin-Karp sourdough") < 1.0

@@ -1,0 +1,187 @@
+"""The server paths, against real servers started here on 127.0.0.1.
+
+- a Chroma server (`chroma run`) reached through TUTOR_CHROMA_URL;
+- an OpenAI-compatible server (llama-cpp-python's, serving the bundled Gemma)
+  reached through TUTOR_LLM=openai, the same path Ollama, vLLM or OpenAI take.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.settings import PROJECT_ROOT, Settings
+
+BIN = Path(sys.executable).parent
+ROADMAP = PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def start(command: list[str], ready_url: str, log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for(ready_url, process)
+    except Exception:
+        process.kill()
+        raise RuntimeError(f"{command[0]} failed to start; log:\n{log.read_text()[-2000:]}") from None
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    process = start(
+        [
+            str(BIN / "chroma"),
+            "run",
+            "--path",
+            str(root / "data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        f"http://127.0.0.1:{port}/api/v2/heartbeat",
+        root / "chroma.log",
+    )
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:
+    from app.components import open_retriever
+    from ingest.sync import ingest
+
+    settings = Settings(home=tmp_path, chroma_url=chroma_server, seeds=[ROADMAP])
+    first = ingest(settings, progress=False)
+    assert first.added == first.chunks > 100
+    again = ingest(settings, progress=False)
+    assert (again.added, again.removed, again.unchanged) == (0, 0, first.chunks)
+    # Nothing was written locally: the index lives in the server.
+    assert not settings.chroma_dir.exists()
+
+    hits = open_retriever(settings).search("What is KL divergence?", 3)
+    assert hits[0].chunk.path == ("2 Mathematics and Statistics", "8. Information Theory")
+
+
+@pytest.mark.server
+def test_unreachable_chroma_server_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "TUTOR_HOME": str(tmp_path), "TUTOR_CHROMA_URL": f"http://127.0.0.1:{free_port()}"}
+    result = subprocess.run(
+        [str(BIN / "tutor"), "retrieve", "anything"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("tutor: error: cannot reach the Chroma server")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def openai_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from app.llm import bundled_model_path
+
+    root = tmp_path_factory.mktemp("llm-server")
+    model = bundled_model_path(Settings(home=root))
+    port = free_port()
+    process = start(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--model_alias",
+            "gemma",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+        ],
+        f"http://127.0.0.1:{port}/v1/models",
+        root / "llm.log",
+    )
+    yield f"http://127.0.0.1:{port}/v1"
+    stop(process)
+
+
+@pytest.mark.server
+@pytest.mark.slow
+@pytest.mark.real_llm
+def test_ask_through_an_openai_compatible_server(
+    openai_server: str, chroma_server: str, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "TUTOR_HOME": str(tmp_path),
+        "TUTOR_CHROMA_URL": chroma_server,
+        "TUTOR_LLM": "openai",
+        "TUTOR_OPENAI_BASE_URL": openai_server,
+        "TUTOR_OPENAI_MODEL": "gemma",
+    }
+    tutor = str(BIN / "tutor")
+    subprocess.run([tutor, "ingest", "--quiet"], env=env, check=True, timeout=600)
+    result = subprocess.run(
+        [tutor, "ask", "--json", "Which tools does the roadmap list for experiment tracking?"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["refused"] is False
+    assert any("9. Model Training and Experimentation" in c["path"] for c in record["citations"])
+    # The server's reply was produced: first_token is the server's first streamed token.
+    assert 0 < record["timings_ms"]["first_token"] <= record["timings_ms"]["total"]
+
+
+@pytest.mark.server
+def test_openai_backend_without_a_url_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "TUTOR_HOME": str(tmp_path), "TUTOR_LLM": "openai"}
+    env.pop("TUTOR_OPENAI_BASE_URL", None)
+    result = subprocess.run(
+        [str(BIN / "tutor"), "ask", "anything"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "TUTOR_OPENAI_BASE_URL" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,215 @@
+"""ingest/sync.py: `tutor ingest` as a set difference, on a real Chroma with the real embedder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.errors import TutorError
+from app.settings import PROJECT_ROOT
+from ingest.store import Store, connect
+from ingest.sync import chunk_file, collect_files, ingest, read_markdown, source_key
+
+OLD_BULLET = "  - Metrics, hyperparameters, artifacts."
+NEW_BULLET = "  - Metrics, hyperparameters, artifacts, model checkpoints."
+
+
+class RecordingEmbeddings:
+    """The real embedder, noting every text it was asked to embed."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.embedded: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded.extend(texts)
+        return self.real.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.real.embed_query(text)
+
+
+@pytest.fixture
+def recorder(monkeypatch: pytest.MonkeyPatch, embeddings) -> RecordingEmbeddings:
+    recording = RecordingEmbeddings(embeddings)
+    monkeypatch.setattr("ingest.sync.load_embeddings", lambda **kwargs: recording)
+    return recording
+
+
+def stored(settings) -> dict[str, set[str]]:
+    return Store.open(connect(None, settings.chroma_dir), settings.collection).ids_by_source()
+
+
+@pytest.fixture
+def small_seed(tmp_path: Path) -> Path:
+    """A two-section seed, for tests about sync mechanics rather than the curriculum."""
+    return write(tmp_path / "seed" / "seed.md", "# Seed\n## Git\n- Commits.\n## Docker\n- Images.\n")
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_first_ingest_stores_every_chunk(mini_index, mini_chunks) -> None:
+    report = mini_index.report
+    assert (report.files, report.chunks, report.added, report.removed, report.unchanged) == (
+        1,
+        len(mini_chunks),
+        len(mini_chunks),
+        0,
+        0,
+    )
+    assert stored(mini_index.settings) == {"tests/data/mini-roadmap.md": {c.id for c in mini_chunks}}
+
+
+def test_second_ingest_changes_nothing(mini_index, recorder: RecordingEmbeddings) -> None:
+    before = stored(mini_index.settings)
+    report = ingest(mini_index.settings, progress=False)
+    assert (report.added, report.removed, report.unchanged) == (0, 0, report.chunks)
+    assert recorder.embedded == []
+    assert stored(mini_index.settings) == before
+    assert report.summary().startswith(f"ingested 1 file(s): {report.chunks} chunks (0 embedded, 0 removed")
+
+
+def test_editing_a_bullet_reembeds_only_the_changed_chunks(
+    tmp_path: Path, mini_roadmap: Path, make_settings, recorder: RecordingEmbeddings
+) -> None:
+    roadmap = tmp_path / "roadmap.md"
+    shutil.copy(mini_roadmap, roadmap)
+    settings = make_settings(seeds=[roadmap])
+    ingest(settings, progress=False)
+    old = {c.id: c for c in chunk_file(roadmap)}
+
+    text = roadmap.read_text(encoding="utf-8")
+    assert text.count(OLD_BULLET) == 1
+    roadmap.write_text(text.replace(OLD_BULLET, NEW_BULLET), encoding="utf-8")
+    new = {c.id: c for c in chunk_file(roadmap)}
+    recorder.embedded.clear()
+    report = ingest(settings, progress=False)
+
+    changed = [c for cid, c in new.items() if cid not in old]
+    # The Experiment Tracking section and its "Tracking" bullet group; nothing else.
+    assert sorted((c.path[-1], c.kind) for c in changed) == [
+        ("1. Experiment Tracking", "group"),
+        ("1. Experiment Tracking", "section"),
+    ]
+    assert (report.added, report.removed, report.unchanged) == (2, 2, len(new) - 2)
+    assert sorted(recorder.embedded) == sorted(c.embed_text for c in changed)
+    assert stored(settings) == {source_key(roadmap): set(new)}  # no stale chunks left
+
+
+def test_extra_file_is_ingested_beside_the_seed(tmp_path: Path, make_settings, shared_embedder) -> None:
+    extra = write(tmp_path / "notes" / "extra.md", "# My Notes\n## Kafka\n- Topics and partitions.\n")
+    settings = make_settings()
+    report = ingest(settings, [extra], progress=False)
+    assert report.files == 2
+    assert stored(settings) == {
+        "tests/data/mini-roadmap.md": {c.id for c in chunk_file(settings.seeds[0])},
+        extra.resolve().as_posix(): {c.id for c in chunk_file(extra)},
+    }
+
+
+def test_sources_from_earlier_runs_are_kept_until_pruned(
+    tmp_path: Path, make_settings, small_seed: Path, shared_embedder
+) -> None:
+    extra = write(tmp_path / "extra.md", "# Extra\n- One.\n- Two.\n")
+    extra_key, extra_ids = extra.resolve().as_posix(), {c.id for c in chunk_file(extra)}
+    settings = make_settings(seeds=[small_seed])
+    ingest(settings, [extra], progress=False)
+
+    kept = ingest(settings, progress=False)
+    assert kept.other_sources == [extra_key]
+    assert kept.removed == 0
+    assert "--prune drops them" in kept.summary()
+    assert stored(settings)[extra_key] == extra_ids
+
+    pruned = ingest(settings, prune=True, progress=False)
+    assert pruned.removed == len(extra_ids)
+    assert pruned.other_sources == []
+    assert set(stored(settings)) == {source_key(small_seed)}
+
+
+def test_prune_keeps_the_files_named_now(
+    tmp_path: Path, make_settings, small_seed: Path, shared_embedder
+) -> None:
+    extra = write(tmp_path / "extra.md", "# Extra\n- One.\n")
+    settings = make_settings(seeds=[small_seed])
+    ingest(settings, [extra], progress=False)
+    report = ingest(settings, [extra], prune=True, progress=False)
+    assert (report.added, report.removed) == (0, 0)
+    assert set(stored(settings)) == {source_key(small_seed), extra.resolve().as_posix()}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
+        ("latin1.md", "# Café\n- crème\n".encode("latin-1"), "not UTF-8 text (bad byte at offset 5)"),
+        ("missing.md", None, "no such file or folder"),
+    ],
+    ids=["binary", "not-utf8", "missing"],
+)
+def test_a_bad_file_leaves_the_index_as_it_was(
+    tmp_path: Path,
+    make_settings,
+    small_seed: Path,
+    shared_embedder,
+    name: str,
+    content: bytes | None,
+    message: str,
+) -> None:
+    settings = make_settings(seeds=[small_seed])
+    ingest(settings, progress=False)
+    before = stored(settings)
+    bad = tmp_path / name
+    if content is not None:
+        bad.write_bytes(content)
+    good = write(tmp_path / "good.md", "# Good\n- Fine text.\n")
+
+    with pytest.raises(TutorError) as error:
+        ingest(settings, [good, bad], progress=False)
+    assert str(error.value).startswith(f"{bad}: {message}")
+    assert "\n" not in str(error.value)
+    assert stored(settings) == before  # not even the good file went in
+    assert sum(len(ids) for ids in before.values()) == 2
+
+
+def test_collect_files_expands_folders_and_drops_duplicates(tmp_path: Path) -> None:
+    a = write(tmp_path / "docs" / "a.md", "a")
+    b = write(tmp_path / "docs" / "sub" / "b.markdown", "b")
+    c = write(tmp_path / "docs" / "c.txt", "c")
+    write(tmp_path / "docs" / "script.py", "print()")
+    # Sorted within a folder; `a` named twice is collected once.
+    assert collect_files([tmp_path / "docs", a]) == [a.resolve(), c.resolve(), b.resolve()]
+
+
+def test_a_folder_without_markdown_is_a_user_error(tmp_path: Path) -> None:
+    write(tmp_path / "code" / "main.py", "print()")
+    with pytest.raises(TutorError, match="no markdown files"):
+        collect_files([tmp_path / "code"])
+
+
+def test_an_empty_file_is_skipped_not_an_error(
+    tmp_path: Path, make_settings, small_seed: Path, shared_embedder
+) -> None:
+    empty = write(tmp_path / "empty.md", "\n\n")
+    report = ingest(make_settings(seeds=[small_seed]), [empty], progress=False)
+    assert report.skipped == [f"{empty.resolve()}: no text to index"]
+    assert (report.files, report.chunks) == (1, 2)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_heading(tmp_path: Path) -> None:
+    path = tmp_path / "bom.md"
+    path.write_bytes("\ufeff# Title\n- item\n".encode())
+    assert read_markdown(path) == "# Title\n- item\n"
+    assert [c.path for c in chunk_file(path)] == [("Title",)]
+
+
+def test_source_key_is_relative_inside_the_project(tmp_path: Path) -> None:
+    assert source_key(PROJECT_ROOT / "seeds" / "ai-engineer-skills.md") == "seeds/ai-engineer-skills.md"
+    outside = tmp_path / "x.md"
+    assert source_key(outside) == outside.resolve().as_posix()

@@ -1,0 +1,210 @@
+"""app/tutor.py: a scripted model behind the real retriever on the fixture index."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.citations import cited_numbers
+from app.errors import TutorError
+from app.prompts import load_prompt
+from app.tutor import Answer, Turn, clean_question, is_followup
+
+QUESTION = "Which tools does the roadmap list for experiment tracking?"
+TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
+LEAD = (
+    "The roadmap covers this under Machine Learning Operations › 1. Experiment Tracking [1]: "
+    "Tools: MLflow, Weights & Biases (W&B); Tracking: Metrics, hyperparameters, artifacts."
+)
+FIRST = "What does the roadmap say about experiment tracking?"
+FOLLOWUP = "and which tools does it list for that?"
+
+
+def excerpt(n: int, hit) -> str:
+    return f"[{n}] {' > '.join(hit.chunk.path)}\n{hit.chunk.text}"
+
+
+def excerpts_of(prompt: str) -> str:
+    """The prompt's own excerpts (after the worked example's)."""
+    return prompt.rsplit("Excerpts:\n", 1)[1]
+
+
+def test_the_model_gets_numbered_excerpts_and_the_question(make_tutor, script, retriever) -> None:
+    model = script("The roadmap lists MLflow and Weights & Biases (W&B) for experiment tracking [1].")
+    make_tutor(model).ask(QUESTION)
+
+    (prompt,) = model.prompts
+    hits = retriever.search(QUESTION, 4)
+    assert [h.chunk.path for h in hits][0] == TRACKING
+    context = "\n\n".join(excerpt(n, h) for n, h in enumerate(hits, start=1))
+    assert prompt.endswith(f"Excerpts:\n{context}\nQuestion: {QUESTION}\nAnswer:")
+    assert model.stops == [load_prompt("answer").stop]
+
+
+def test_answer_cites_only_retrieved_chunks(make_tutor, script) -> None:
+    reply = "The roadmap lists MLflow and Weights & Biases (W&B) for experiment tracking [2]."
+    answer = make_tutor(script(reply)).ask(QUESTION)
+
+    assert answer.refused is False
+    assert answer.generated == reply
+    assert answer.text.startswith(LEAD)
+    retrieved = {h.chunk.id for h in answer.retrieved}
+    assert len(answer.citations) >= 1
+    assert {h.chunk.id for h in answer.citations} <= retrieved
+    numbers = cited_numbers(answer.text)
+    assert sorted(set(numbers)) == list(range(1, len(answer.citations) + 1))
+    # [n] in the text is citations[n-1]: the model's [2] is the second excerpt it saw.
+    assert answer.citations[0].chunk.path == TRACKING
+    assert answer.citations[1] == answer.retrieved[1]
+    assert answer.text.endswith("for experiment tracking [2].")
+
+
+def test_a_marker_past_the_excerpts_yields_no_invalid_citation(make_tutor, script) -> None:
+    reply = "The roadmap lists MLflow and Weights & Biases (W&B) for experiment tracking [9]."
+    answer = make_tutor(script(reply)).ask(QUESTION)
+    assert "[9]" not in answer.text
+    assert max(cited_numbers(answer.text)) <= len(answer.citations)
+    assert "The roadmap lists MLflow and Weights & Biases (W&B) for experiment tracking [1]." in answer.text
+    assert [h.chunk.path for h in answer.citations] == [TRACKING]
+
+
+def test_unsupported_sentences_are_dropped(make_tutor, script) -> None:
+    invented = "Quantum annealing bakes sourdough bread overnight [2]."
+    answer = make_tutor(script(f"MLflow tracks experiment metrics [1]. {invented}")).ask(QUESTION)
+    assert answer.dropped == [invented]
+    assert "sourdough" not in answer.text
+    assert answer.text == f"{LEAD} MLflow tracks experiment metrics [1]."
+
+
+def test_off_topic_question_is_refused_without_asking_the_model(make_tutor, script) -> None:
+    model = script()  # no replies: calling it would fail
+    answer = make_tutor(model).ask("How do I bake sourdough bread?")
+    assert answer.refused is True
+    assert answer.text == load_prompt("refusal").render().strip()
+    assert answer.citations == []
+    assert model.prompts == []
+    assert set(answer.timings_ms) == {"retrieve", "first_token", "total"}
+
+
+def test_followup_retrieves_with_the_previous_question(make_tutor, script, retriever) -> None:
+    model = script("MLflow and Weights & Biases are the experiment tracking tools it lists [1].")
+    tutor = make_tutor(model)
+    history = [Turn(FIRST, "The roadmap covers this under ...")]
+    assert tutor.search_query(FOLLOWUP, history) == f"{FIRST} {FOLLOWUP}"
+
+    answer = tutor.ask(FOLLOWUP, history)
+    with_history = [h.chunk.id for h in retriever.search(f"{FIRST} {FOLLOWUP}", 4)]
+    alone = [h.chunk.id for h in retriever.search(FOLLOWUP, 4)]
+    assert [h.chunk.id for h in answer.retrieved] == with_history
+    assert with_history != alone
+    assert answer.retrieved[0].chunk.path == TRACKING
+    assert model.prompts[0].endswith(f"Earlier question: {FIRST}\nQuestion: {FOLLOWUP}\nAnswer:")
+
+
+def test_a_new_topic_ignores_the_history(make_tutor, script) -> None:
+    model = script("Git rebasing resolves merge conflicts [1].")
+    tutor = make_tutor(model)
+    question = "How do I rebase and resolve merge conflicts in Git?"
+    history = [Turn(FIRST, "...")]
+    assert tutor.search_query(question, history) == question
+    answer = tutor.ask(question, history)
+    assert answer.retrieved[0].chunk.path == ("Programming Basics", "2. Version Control")
+    assert "Earlier question" not in model.prompts[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "followup"),
+    [
+        ("and which tools does it list for that?", True),
+        ("What about orchestration?", True),
+        ("How do I use them?", True),
+        ("How do I rebase in Git?", False),
+        ("Which tools track experiments?", False),
+    ],
+)
+def test_is_followup(question: str, followup: bool) -> None:
+    assert is_followup(question) is followup
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x01\x7f"])
+def test_an_empty_question_is_a_user_error(make_tutor, script, question: str) -> None:
+    model = script()
+    with pytest.raises(TutorError, match="the question is empty"):
+        make_tutor(model).ask(question)
+    assert model.prompts == []
+
+
+def test_an_overlong_question_is_a_user_error() -> None:
+    with pytest.raises(TutorError, match="2001 characters long; keep it under 2000"):
+        clean_question("x" * 2001)
+
+
+def test_questions_are_normalised() -> None:
+    assert clean_question("  What\tis\x07 Git?\n ") == "What is Git?"
+
+
+def test_excerpts_are_dropped_from_the_end_to_fit_the_budget(
+    make_tutor, script, retriever, count_tiktoken
+) -> None:
+    hits = retriever.search(QUESTION, 4)
+    probe = make_tutor(script())
+    two_excerpts = count_tiktoken(probe.render(QUESTION, hits[:2], []))
+    three_excerpts = count_tiktoken(probe.render(QUESTION, hits[:3], []))
+    assert two_excerpts < three_excerpts
+
+    model = script("MLflow tracks experiment metrics [1].")
+    tutor = make_tutor(model, context_tokens=two_excerpts + 100 + 32, max_answer_tokens=100)
+    assert tutor.prompt_budget == two_excerpts
+    answer = tutor.ask(QUESTION)
+
+    assert answer.retrieved == hits[:2]
+    (prompt,) = model.prompts
+    assert count_tiktoken(prompt) <= tutor.prompt_budget
+    assert excerpts_of(prompt).startswith(f"{excerpt(1, hits[0])}\n\n{excerpt(2, hits[1])}\nQuestion:")
+
+
+def test_the_history_goes_before_any_excerpt(make_tutor, script, retriever, count_tiktoken) -> None:
+    history = [Turn(FIRST, "...")]
+    hits = retriever.search(f"{FIRST} {FOLLOWUP}", 4)
+    probe = make_tutor(script())
+    without_history = count_tiktoken(probe.render(FOLLOWUP, hits, []))
+    assert count_tiktoken(probe.render(FOLLOWUP, hits, history)) > without_history
+
+    model = script("MLflow tracks experiment metrics [1].")
+    tutor = make_tutor(model, context_tokens=without_history + 100 + 32, max_answer_tokens=100)
+    answer = tutor.ask(FOLLOWUP, history)
+    assert answer.retrieved == hits
+    assert "Earlier question" not in model.prompts[0]
+
+
+def test_a_tiny_budget_still_keeps_one_excerpt(make_tutor, script) -> None:
+    model = script("MLflow tracks experiment metrics [1].")
+    answer = make_tutor(model, context_tokens=200, max_answer_tokens=100).ask(QUESTION)
+    assert [h.chunk.path for h in answer.retrieved] == [TRACKING]
+    assert excerpts_of(model.prompts[0]).startswith(f"[1] {' > '.join(TRACKING)}\n")
+    assert "\n[2] " not in excerpts_of(model.prompts[0])
+
+
+def test_stream_yields_the_lead_then_the_model_then_the_answer(make_tutor, script) -> None:
+    reply = "MLflow tracks experiment metrics [1]."
+    events = list(make_tutor(script(reply)).stream(QUESTION))
+    *texts, final = events
+    assert isinstance(final, Answer)
+    assert all(isinstance(t, str) for t in texts)
+    assert texts[0] == LEAD + " "
+    assert "".join(texts) == f"{LEAD} {reply}"
+    assert final.text == f"{LEAD} {reply}"
+
+
+def test_answer_json_record(make_tutor, script) -> None:
+    answer = make_tutor(script("MLflow tracks experiment metrics [1].")).ask(QUESTION)
+    record = answer.to_json()
+    assert set(record) == {"query", "answer", "citations", "refused", "timings_ms"}
+    assert record["query"] == QUESTION
+    assert record["refused"] is False
+    assert record["citations"] == [
+        {"id": h.chunk.id, "path": list(h.chunk.path), "text": h.chunk.text} for h in answer.citations
+    ]
+    assert set(record["timings_ms"]) == {"retrieve", "first_token", "total"}
+    assert all(isinstance(v, float) for v in record["timings_ms"].values())
+    timings = answer.timings_ms
+    assert 0 < timings["retrieve"] <= timings["first_token"] <= timings["total"]
