@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from app.errors import IndexMissingError
-from app.llm import Backend, build_backend
+from app.llm import Backend, build_backend, check_backend_settings
 from app.retrieve import Retriever
 from app.settings import Settings
 from app.tutor import Tutor
@@ -40,7 +40,8 @@ def build_tutor(
     settings: Settings, retriever: Retriever | None = None, backend: Backend | None = None
 ) -> Tutor:
     """A ready tutor with the configured LLM backend."""
-    # The index first: a missing one fails at once, before the model file is assembled.
+    # Settings and the index first: both fail at once, before the model file is assembled.
+    check_backend_settings(settings)
     retriever = retriever or open_retriever(settings)
     backend = backend or build_backend(settings)
     return Tutor(

@@ -38,13 +38,12 @@ def bundled_model_path(settings: Settings) -> Path:
 
 def build_backend(settings: Settings) -> Backend:
     """The configured backend; nothing is loaded until the first call."""
+    check_backend_settings(settings)
     if settings.llm == "openai":
         return _openai(settings)
     from app.llamacpp import LlamaCppChat
 
     path = settings.model_path or bundled_model_path(settings)
-    if not path.is_file():
-        raise TutorError(f"TUTOR_MODEL_PATH={path}: no such GGUF file")
     model = LlamaCppChat(
         model_path=path,
         n_ctx=settings.n_ctx,
@@ -55,12 +54,18 @@ def build_backend(settings: Settings) -> Backend:
     return Backend(model, model.count_tokens, settings.n_ctx, f"llama.cpp:{path.name}")
 
 
-def _openai(settings: Settings) -> Backend:
-    if not settings.openai_base_url or not settings.openai_model:
+def check_backend_settings(settings: Settings) -> None:
+    """Fail early, before anything loads, on an incomplete backend configuration."""
+    if settings.llm == "openai" and not (settings.openai_base_url and settings.openai_model):
         raise TutorError(
             "TUTOR_LLM=openai needs TUTOR_OPENAI_BASE_URL and TUTOR_OPENAI_MODEL "
             "(e.g. http://localhost:11434/v1 and llama3.2)"
         )
+    if settings.llm == "llamacpp" and settings.model_path and not settings.model_path.is_file():
+        raise TutorError(f"TUTOR_MODEL_PATH={settings.model_path}: no such GGUF file")
+
+
+def _openai(settings: Settings) -> Backend:
     from langchain_openai import ChatOpenAI
 
     from ingest.embed import tiktoken_counter

@@ -32,7 +32,8 @@ LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
 
 @dataclass(frozen=True)
 class Hit:
-    """One retrieved chunk; `score` is its cosine similarity to the question."""
+    """One retrieved chunk. `score` is the cosine similarity to the question of the chunk
+    that matched (for a short section returned whole, its best-matching bullet group)."""
 
     chunk: StoredChunk
     score: float

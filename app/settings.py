@@ -7,11 +7,12 @@ index, the GGUF model file, logs), which is how tests isolate themselves.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The repository root: seeds/ and prompts/ ship with the code, not with the data.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +34,8 @@ class Settings(BaseSettings):
         "unset = embedded persistent Chroma under TUTOR_HOME.",
     )
     collection: str = Field(default="roadmap", description="Chroma collection name.")
-    seeds: list[Path] = Field(
+    # NoDecode: TUTOR_SEEDS may be "a.md:b.md", not only JSON (see _split_paths).
+    seeds: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"],
         description="Documents always ingested (the roadmap).",
     )
@@ -79,8 +81,10 @@ class Settings(BaseSettings):
     @field_validator("seeds", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
-        # Allow TUTOR_SEEDS=a.md:b.md as well as a JSON list.
-        if isinstance(value, str) and not value.lstrip().startswith("["):
+        # TUTOR_SEEDS is a JSON list or paths joined by ":" (like PATH).
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
             return [p for p in value.split(":") if p]
         return value
 

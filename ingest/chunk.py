@@ -15,12 +15,14 @@ whole "Software Development Practices" section.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ingest.markdown import Section
 
 TokenCounter = Callable[[str], int]
+_LIST_ITEM = re.compile(r"([-*+]|\d+[.)])\s")
 SEPARATOR = " > "
 
 
@@ -100,14 +102,18 @@ def chunk_sections(
 
 
 def bullet_groups(text: str) -> list[str]:
-    """Split a body into top-level items: a line at the outermost indent starts a group."""
-    lines = text.splitlines()
+    """Split a body into top-level items: a list marker at the outermost indent starts a group.
+
+    Other lines (nested bullets, paragraphs, code) stay with the group they follow.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return [""]
     outer = min(len(line) - len(line.lstrip()) for line in lines)
     groups: list[list[str]] = []
     for line in lines:
-        if not groups or len(line) - len(line.lstrip()) == outer:
+        starts_item = len(line) - len(line.lstrip()) == outer and _LIST_ITEM.match(line.lstrip())
+        if not groups or starts_item:
             groups.append([line])
         else:
             groups[-1].append(line)

@@ -124,8 +124,25 @@ def _split_outline(path: tuple[str, ...], lines: list[str]) -> list[Section]:
 
 
 def _clean_body(lines: list[str]) -> str:
-    """Body text with inline markdown removed and common indentation trimmed."""
-    kept = [clean_inline(line.rstrip()) for line in lines if line.strip()]
-    indents = [len(line) - len(line.lstrip()) for line in kept]
+    """Body text with inline markdown removed and common indentation trimmed.
+
+    Code blocks are kept verbatim (their `*` and `_` are code, not emphasis),
+    without the fence lines.
+    """
+    kept: list[str] = []
+    in_fence = False
+    for line in lines:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            kept.append(line.rstrip())
+        elif line.strip():
+            kept.append(clean_inline(line.rstrip()))
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    indents = [len(line) - len(line.lstrip()) for line in kept if line.strip()]
     cut = min(indents, default=0)
     return "\n".join(line[cut:] for line in kept)

@@ -32,9 +32,11 @@ TUTOR_BIN = Path(sys.executable).with_name("tutor")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "real_llm: may load the real LLM (without it, building a backend fails the test)"
-    )
+    # The `real_llm` switch must exist even where pyproject does not declare it.
+    if not any(line.startswith("real_llm:") for line in config.getini("markers")):
+        config.addinivalue_line(
+            "markers", "real_llm: may load the real LLM (without it, building a backend fails the test)"
+        )
 
 
 # --- isolation ----------------------------------------------------------------------

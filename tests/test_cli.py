@@ -47,6 +47,7 @@ def records(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
+@pytest.mark.slow  # a subprocess that loads the embedder
 def test_ingest_reports_what_it_did(cli_ingest, mini_chunks) -> None:
     home, result = cli_ingest
     assert result.returncode == 0, result.stderr
@@ -59,6 +60,7 @@ def test_ingest_reports_what_it_did(cli_ingest, mini_chunks) -> None:
     assert (home / "chroma").is_dir()
 
 
+@pytest.mark.slow  # a subprocess that loads the embedder
 def test_ingest_again_embeds_nothing(cli_home: Path, tutor_cli, cli_env, mini_chunks) -> None:
     result = tutor_cli("ingest", "--quiet", home=cli_home, **cli_env)
     assert result.returncode == 0, result.stderr
@@ -66,6 +68,7 @@ def test_ingest_again_embeds_nothing(cli_home: Path, tutor_cli, cli_env, mini_ch
     assert f"{n} chunks (0 embedded, 0 removed, {n} unchanged)" in result.stdout
 
 
+@pytest.mark.slow  # a subprocess that loads the embedder
 def test_retrieve_json_one_line_per_question(cli_home: Path, tutor_cli, cli_env, mini_chunks) -> None:
     result = tutor_cli("retrieve", "--json", "--k", "3", Q1, Q2, home=cli_home, **cli_env)
     assert result.returncode == 0, result.stderr
@@ -87,6 +90,7 @@ def test_retrieve_json_one_line_per_question(cli_home: Path, tutor_cli, cli_env,
     assert second["hits"][0]["path"] == VERSION_CONTROL
 
 
+@pytest.mark.slow  # a subprocess that loads the embedder
 def test_retrieve_reads_questions_from_a_file(cli_home: Path, tutor_cli, cli_env, tmp_path: Path) -> None:
     questions = tmp_path / "questions.txt"
     questions.write_text(f"{Q1}\n\n   \n{Q2}\n", encoding="utf-8")
@@ -100,11 +104,9 @@ def test_retrieve_reads_questions_from_a_file(cli_home: Path, tutor_cli, cli_env
     assert [r["hits"][0]["path"] for r in got] == [STANDARD_LIBRARY, TRACKING, VERSION_CONTROL]
 
 
-def test_retrieve_plain_output(
-    cli_home: Path, cli_env, monkeypatch: pytest.MonkeyPatch, capsys, shared_embedder
-) -> None:
-    monkeypatch.setenv("TUTOR_HOME", str(cli_home))
-    monkeypatch.setenv("TUTOR_SEEDS", cli_env["TUTOR_SEEDS"])
+def test_retrieve_plain_output(mini_index, monkeypatch: pytest.MonkeyPatch, capsys, shared_embedder) -> None:
+    # In process, on the session index, so the embedder is not loaded again.
+    monkeypatch.setenv("TUTOR_HOME", str(mini_index.settings.home))
     assert main(["retrieve", "--k", "2", Q1]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3
@@ -114,8 +116,7 @@ def test_retrieve_plain_output(
 
 
 def test_ask_json_with_a_scripted_model(
-    cli_home: Path,
-    cli_env,
+    mini_index,
     monkeypatch: pytest.MonkeyPatch,
     capsys,
     shared_embedder,
@@ -126,8 +127,7 @@ def test_ask_json_with_a_scripted_model(
     monkeypatch.setattr(
         "app.components.build_backend", lambda settings: Backend(model, count_tiktoken, 2048, "scripted")
     )
-    monkeypatch.setenv("TUTOR_HOME", str(cli_home))
-    monkeypatch.setenv("TUTOR_SEEDS", cli_env["TUTOR_SEEDS"])
+    monkeypatch.setenv("TUTOR_HOME", str(mini_index.settings.home))
     assert main(["ask", "--json", Q1, "How do I bake sourdough bread?"]) == 0
     answered, refused = records(capsys.readouterr().out)
     assert set(answered) == {"query", "answer", "citations", "refused", "timings_ms"}

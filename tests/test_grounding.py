@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from app.grounding import check_sentences, content_terms, flatten, lead, split_sentences, support
+from app.grounding import (
+    best_support,
+    check_sentences,
+    content_terms,
+    flatten,
+    is_fragment,
+    lead,
+    split_sentences,
+    support,
+)
 
 TRACKING_TEXT = (
     "- Tools:\n  - MLflow, Weights & Biases (W&B).\n- Tracking:\n  - Metrics, hyperparameters, artifacts."
@@ -28,6 +37,30 @@ def test_content_terms_are_stemmed_without_stopwords_or_markers() -> None:
 )
 def test_support_known_values(sentence: str, evidence: list[str], expected: float) -> None:
     assert support(sentence, evidence) == pytest.approx(expected)
+
+
+def test_best_support_takes_one_excerpt_at_a_time() -> None:
+    excerpts = ["- Backpropagation: computes gradients.", "- Regularization: dropout, weight decay."]
+    stitched = "Backpropagation computes dropout regularization."
+    assert support(stitched, excerpts) == 1.0  # pooled, every word is somewhere
+    assert best_support(stitched, excerpts, "what is it?") == pytest.approx(0.5)
+    assert best_support("Backpropagation computes gradients.", excerpts, "q") == 1.0
+    assert best_support("Backpropagation computes gradients.", [], "q") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fragment"),
+    [
+        ("MLflow tracks experiment metrics [1].", False),
+        ("The roadmap lists MLflow and Weights & Biases for tracking.", False),
+        ("MLflow tracks [1].", True),  # too short
+        ("The tracking tools include:", True),  # trails off
+        ("Machine Learning Operations > Experiment Tracking lists MLflow", True),  # a breadcrumb
+        ("Tools Metrics Hyperparameters Artifacts Everywhere", True),  # a heading
+    ],
+)
+def test_is_fragment(sentence: str, fragment: bool) -> None:
+    assert is_fragment(sentence) is fragment
 
 
 def test_split_sentences() -> None:
@@ -58,6 +91,28 @@ def test_the_question_counts_as_evidence(make_hit) -> None:
     sentence = "Reproducible notebooks need MLflow tracking."
     assert check_sentences(sentence, hits, "do reproducible notebooks need it?").kept == [sentence]
     assert check_sentences(sentence, hits, "what else?").dropped == [sentence]
+
+
+def test_a_sentence_stitched_from_two_excerpts_is_dropped(make_hit) -> None:
+    hits = [
+        make_hit(("ML", "Training"), "- Backpropagation: computes gradients."),
+        make_hit(("ML", "Regularization"), "- Dropout and weight decay reduce overfitting."),
+    ]
+    false_claim = "Backpropagation is a weight decay technique for overfitting."
+    true_claim = "Dropout and weight decay reduce overfitting [2]."
+    checked = check_sentences(f"{false_claim} {true_claim}", hits, "How do I train a network?")
+    assert checked.kept == [true_claim]
+    assert checked.dropped == [false_claim]
+
+
+def test_sentences_repeating_the_lead_are_skipped(make_hit) -> None:
+    hits = [make_hit(TRACKING, TRACKING_TEXT)]
+    opening = lead(hits)
+    copy = "Tools: MLflow, Weights & Biases (W&B); Tracking: Metrics, hyperparameters, artifacts."
+    new = "MLflow tracks experiment metrics [1]."
+    checked = check_sentences(f"{copy}\n{new}", hits, "Which tools?", opening)
+    assert (checked.kept, checked.dropped) == ([new], [])
+    assert check_sentences(copy, hits, "Which tools?").kept == [copy]  # without the lead, it is new
 
 
 def test_bare_markers_are_neither_kept_nor_dropped(make_hit) -> None:

@@ -38,7 +38,14 @@ def test_gemma_prompt_uses_gemma_turns() -> None:
 
 def test_openai_backend_needs_a_url_and_a_model(make_settings) -> None:
     with pytest.raises(TutorError, match="TUTOR_OPENAI_BASE_URL and TUTOR_OPENAI_MODEL"):
-        app.llm._openai(make_settings(llm="openai", openai_model="llama3.2"))
+        app.llm.check_backend_settings(make_settings(llm="openai", openai_model="llama3.2"))
+    with pytest.raises(TutorError, match="TUTOR_OPENAI_BASE_URL and TUTOR_OPENAI_MODEL"):
+        app.llm.check_backend_settings(make_settings(llm="openai", openai_base_url="http://x/v1"))
+
+
+def test_a_missing_gguf_file_is_a_user_error(make_settings, tmp_path: Path) -> None:
+    with pytest.raises(TutorError, match="no such GGUF file"):
+        app.llm.check_backend_settings(make_settings(model_path=tmp_path / "absent.gguf"))
 
 
 def test_openai_backend_counts_with_tiktoken(make_settings, count_tiktoken) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.retrieve import WHOLE_SECTION_TOKENS
+from app.retrieve import LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
 
 EXPERIMENT_TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
 VERSION_CONTROL = ("Programming Basics", "2. Version Control")
@@ -95,6 +95,34 @@ def test_on_topic_question_is_covered(retriever) -> None:
     hits = retriever.search(question, 4)
     assert max(h.score for h in hits) >= retriever.min_relevance
     assert retriever.covers(question, hits) is True
+
+
+def test_everyday_question_sharing_a_few_words_is_not_covered(retriever) -> None:
+    question = "What is the best time to visit Kyoto?"
+    assert retriever.covers(question, retriever.search(question, 4)) is False
+
+
+@pytest.mark.parametrize(
+    ("query", "score", "covered"),
+    [
+        ("Kruskal", 0.15, True),  # weak match, but a word only the corpus uses
+        ("Kruskal", LEXICAL_FLOOR - 0.01, False),  # too weak for words to rescue it
+        ("programming basics", 0.15, False),  # every word known, none specific
+        ("sourdough", 0.15, False),  # no word known
+        ("sourdough", 0.25, True),  # a close enough embedding match decides alone
+    ],
+)
+def test_coverage_below_min_relevance_needs_specific_words(
+    retriever, make_hit, query: str, score: float, covered: bool
+) -> None:
+    assert retriever.min_relevance == 0.25
+    assert retriever.covers(query, [make_hit(("A",), "text", score=score)]) is covered
+
+
+def test_rare_terms_are_the_ones_few_chunks_use(retriever) -> None:
+    assert retriever.has_rare_term("What is Kruskal?") is True
+    assert retriever.has_rare_term("What are programming basics?") is False  # in every glossary chunk
+    assert retriever.has_rare_term("What is sourdough?") is False  # not in the corpus at all
 
 
 def test_nothing_retrieved_is_not_covered(retriever) -> None:

@@ -61,6 +61,7 @@ def test_constructor_arguments_beat_the_environment(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
+        ("notes.md", [Path("notes.md")]),
         ("a.md:b.md", [Path("a.md"), Path("b.md")]),
         ('["x.md", "docs"]', [Path("x.md"), Path("docs")]),
         ("only.md:", [Path("only.md")]),

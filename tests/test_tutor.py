@@ -117,6 +117,8 @@ def test_a_new_topic_ignores_the_history(make_tutor, script) -> None:
         ("and which tools does it list for that?", True),
         ("What about orchestration?", True),
         ("How do I use them?", True),
+        ("Tell me more about the second one", True),
+        ("Are there AWS equivalents?", True),
         ("How do I rebase in Git?", False),
         ("Which tools track experiments?", False),
     ],
