@@ -1,11 +1,13 @@
-"""The tutor: retrieve → numbered context → prompt → LLM → cited answer.
+"""The tutor: retrieve → numbered context → prompt → LLM → checked, cited answer.
 
 Correctness does not rest on the model. Retrieval decides whether the roadmap
-covers a question at all (a low best similarity means refuse, without asking
-the model), and citations are checked by code: a marker that points at no
-retrieved excerpt is dropped, and when the model cites nothing the answer is
-attributed to the retrieved excerpt it is most similar to. Citations are then
-renumbered in order of first use, so `[n]` in the text is `citations[n-1]`.
+covers a question at all (if not, the tutor refuses without asking the model).
+The answer opens with a lead quoted from the top excerpt (`grounding.lead`);
+the model's sentences follow only if the excerpts support them
+(`grounding.check_sentences`), and their citations are validated and
+renumbered (`citations.attach_citations`), so `[n]` in the text is
+`citations[n-1]` and always a retrieved chunk. Follow-ups carry the previous
+question into retrieval. The tutor holds no per-user state.
 """
 
 from __future__ import annotations
