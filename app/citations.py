@@ -65,7 +65,7 @@ def attach_citations(
 def _closest_hits(sentences: list[str], hits: Sequence[Hit], embeddings: Embeddings) -> list[int]:
     import numpy as np
 
-    texts = sentences + [embed_text(h.chunk.path, h.chunk.text) for h in hits]
+    texts = sentences + [embed_text(h.chunk.path, f"{h.chunk.text}\n{h.note}") for h in hits]
     vectors = np.asarray(embeddings.embed_documents(texts))
     similarity = vectors[: len(sentences)] @ vectors[len(sentences) :].T
     return [int(row.argmax()) + 1 for row in similarity]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 
+from app.curriculum import Curriculum
 from app.errors import IndexMissingError
 from app.llm import Backend, build_backend, check_backend_settings
 from app.retrieve import Retriever
 from app.settings import Settings
+from app.skills import SkillTree
+from app.study import StudyPlanner
 from app.tutor import Tutor
 from ingest.embed import load_embeddings
 from ingest.store import Store, connect
@@ -51,4 +54,12 @@ def build_tutor(
         top_k=settings.top_k,
         context_tokens=backend.context_tokens,
         max_answer_tokens=settings.max_tokens,
+    )
+
+
+def build_study_planner(settings: Settings) -> StudyPlanner:
+    """The planner over the shipped roadmap and curriculum data (no index needed)."""
+    tree = SkillTree.from_file(settings.seeds[0])
+    return StudyPlanner(
+        Curriculum.load(tree), embeddings=lambda: load_embeddings(batch_size=settings.embed_batch_size)
     )

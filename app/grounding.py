@@ -90,7 +90,7 @@ def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str 
 
     Sentences that only repeat the `opening` (the lead) word for word are skipped.
     """
-    excerpts = [" ".join(h.chunk.path) + " " + h.chunk.text for h in hits]
+    excerpts = [" ".join(h.chunk.path) + " " + h.chunk.text + " " + h.note for h in hits]
     already = _normalised(opening)
     kept: list[str] = []
     dropped: list[str] = []

@@ -6,7 +6,8 @@ no words with the roadmap: BM25 catches the first, the embedder the second.
 Reciprocal-rank fusion needs no score calibration between the two.
 
 Hits are collapsed to one per heading path (the best of a section's whole-text
-chunk and its bullet-group chunks), so the top k name k different sections.
+chunk, its bullet-group chunks and its knowledge card), so the top k name k
+different sections; the card travels with the hit as its `note`.
 """
 
 from __future__ import annotations
@@ -32,11 +33,17 @@ LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
 
 @dataclass(frozen=True)
 class Hit:
-    """One retrieved chunk. `score` is the cosine similarity to the question of the chunk
-    that matched (for a short section returned whole, its best-matching bullet group)."""
+    """One retrieved roadmap section.
+
+    `chunk` is the roadmap's own text for it (the whole section when short, else
+    the bullet group that matched); `note` is the knowledge card that explains
+    the section, if there is one. `score` is the cosine similarity to the
+    question of whichever of the section's chunks matched best.
+    """
 
     chunk: StoredChunk
     score: float
+    note: str = ""
 
 
 class Retriever:
@@ -61,11 +68,13 @@ class Retriever:
         self.min_lexical = min_lexical
         self.chunks = store.all_chunks()
         self.by_id = {c.id: c for c in self.chunks}
-        self._sections: dict[tuple[str, tuple[str, ...]], StoredChunk] = {}
+        self._sections: dict[tuple[str, ...], StoredChunk] = {}
+        self._cards: dict[tuple[str, ...], StoredChunk] = {}
         for c in self.chunks:
-            key = (c.source, c.path)
-            if c.kind == "section" and key not in self._sections:  # split sections: first piece
-                self._sections[key] = c
+            if c.kind == "section":
+                self._sections.setdefault(c.path, c)  # a split section: its first piece
+            elif c.kind == "card":
+                self._cards.setdefault(c.path, c)
         self._stemmer = Stemmer.Stemmer("english")
         corpus = [embed_text(c.path, c.text) for c in self.chunks]
         self._bm25 = bm25s.BM25()
@@ -116,16 +125,17 @@ class Retriever:
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         hits: list[Hit] = []
-        seen_paths: set[tuple[str, tuple[str, ...]]] = set()
+        seen_paths: set[tuple[str, ...]] = set()
         for cid in ranked:
             chunk = self.by_id.get(cid)
-            if chunk is None or cid not in similarity:
+            if chunk is None or cid not in similarity or chunk.path in seen_paths:
                 continue
-            key = (chunk.source, chunk.path)
-            if key in seen_paths:
-                continue
-            seen_paths.add(key)
-            hits.append(Hit(self._whole_section(chunk), similarity[cid]))
+            seen_paths.add(chunk.path)
+            card = self._cards.get(chunk.path)
+            if chunk.kind == "card":
+                chunk = self._sections.get(chunk.path, chunk)
+            note = card.text if card is not None and card.id != chunk.id else ""
+            hits.append(Hit(self._whole_section(chunk), similarity[cid], note))
             if len(hits) == k:
                 break
         return hits
@@ -134,7 +144,7 @@ class Retriever:
         """A short section reads better whole than as the one bullet group that matched."""
         if chunk.kind != "group":
             return chunk
-        whole = self._sections.get((chunk.source, chunk.path))
+        whole = self._sections.get(chunk.path)
         if whole is None or whole.tiktoken_tokens > WHOLE_SECTION_TOKENS:
             return chunk
         return whole

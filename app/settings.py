@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `tutor serve` binds.")
     port: int = Field(default=7860, ge=1, le=65535)
 
+    cards: Path = Field(
+        default=PROJECT_ROOT / "seeds" / "cards",
+        description="Folder of knowledge cards ingested with the roadmap; each `## A > B` heading "
+        "explains the roadmap section at that path.",
+    )
+
     @field_validator("seeds", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:

@@ -104,6 +104,7 @@ class Tutor:
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
+        self.llm = llm
         self.count_tokens = count_tokens
         self.top_k = top_k
         # Leave room for the answer and for the chat markers around the prompt.
@@ -175,7 +176,8 @@ class Tutor:
     def render(self, question: str, hits: Sequence[Hit], history: Sequence[Turn]) -> str:
         """The full prompt text for these excerpts and this history."""
         context = "\n\n".join(
-            f"[{n}] {' > '.join(h.chunk.path)}\n{h.chunk.text}" for n, h in enumerate(hits, start=1)
+            f"[{n}] {' > '.join(h.chunk.path)}\n{h.chunk.text}" + (f"\n{h.note}" if h.note else "")
+            for n, h in enumerate(hits, start=1)
         )
         history_text = self.history_prompt.render(previous=history[-1].question) + "\n" if history else ""
         return self.answer_prompt.render(context=context, history=history_text, question=question)

@@ -34,7 +34,7 @@ class Chunk:
     source: str
     path: tuple[str, ...]
     text: str
-    kind: str  # "section" (whole section or a piece of it) or "group" (one bullet group)
+    kind: str  # "section" (a section or a piece of it), "group" (one bullet group), "card"
     order: int
     tokens: int  # embedder word pieces of `embed_text`, special tokens included
     tiktoken_tokens: int  # tiktoken count of `text`, for prompt budgeting
@@ -65,8 +65,12 @@ def chunk_sections(
     count_tokens: TokenCounter,
     count_tiktoken: TokenCounter,
     max_tokens: int,
+    kind: str = "section",
 ) -> list[Chunk]:
-    """Chunks for one document, in document order, ids unique within it."""
+    """Chunks for one document, in document order, ids unique within it.
+
+    Knowledge cards (`kind="card"`) are prose: they get no bullet-group chunks.
+    """
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
 
@@ -93,8 +97,8 @@ def chunk_sections(
     for section in sections:
         groups = bullet_groups(section.text)
         for piece in pack(section.path, groups, count_tokens, max_tokens):
-            add(section.path, piece, "section")
-        if len(groups) > 1:
+            add(section.path, piece, kind)
+        if kind == "section" and len(groups) > 1:
             for group in groups:
                 for piece in pack(section.path, [group], count_tokens, max_tokens):
                     add(section.path, piece, "group")

@@ -94,6 +94,36 @@ def parse_sections(markdown: str, title: str) -> list[Section]:
     return sections
 
 
+BREADCRUMB = " > "
+
+
+def parse_cards(markdown: str) -> list[Section]:
+    """Knowledge cards: each `## A > B > C` heading addresses the roadmap section at that path.
+
+    Text outside such headings (a file's title and intro) is not a card and is skipped.
+    """
+    sections: list[Section] = []
+    path: tuple[str, ...] | None = None
+    body: list[str] = []
+
+    def flush() -> None:
+        if path is not None and any(line.strip() for line in body):
+            sections.append(Section(path, _clean_body(body)))
+
+    for line in markdown.splitlines():
+        match = _HEADING.match(line)
+        if match and len(match.group(1)) == 2 and BREADCRUMB in match.group(2):
+            flush()
+            path, body = tuple(clean_heading(p) for p in match.group(2).split(BREADCRUMB)), []
+        elif match:
+            flush()
+            path, body = None, []
+        elif path is not None:
+            body.append(line)
+    flush()
+    return sections
+
+
 def _split_outline(path: tuple[str, ...], lines: list[str]) -> list[Section]:
     """Turn an outline list (numbered bare-label items) into one section per item."""
     sections: list[Section] = []

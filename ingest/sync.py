@@ -18,7 +18,7 @@ from app.errors import TutorError
 from app.settings import PROJECT_ROOT, Settings
 from ingest.chunk import Chunk, chunk_sections
 from ingest.embed import EMBEDDER_MAX_TOKENS, embedder_token_counter, load_embeddings, tiktoken_counter
-from ingest.markdown import parse_sections
+from ingest.markdown import parse_cards, parse_sections
 from ingest.store import Store, connect
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
@@ -94,16 +94,17 @@ def source_key(path: Path) -> str:
         return resolved.as_posix()
 
 
-def chunk_file(path: Path) -> list[Chunk]:
-    """Read, parse and chunk one markdown file."""
+def chunk_file(path: Path, card: bool = False) -> list[Chunk]:
+    """Read, parse and chunk one markdown file (a roadmap-like document, or knowledge cards)."""
     text = read_markdown(path)
     title = path.stem.replace("-", " ").replace("_", " ").strip() or path.name
     return chunk_sections(
-        parse_sections(text, title),
+        parse_cards(text) if card else parse_sections(text, title),
         source_key(path),
         embedder_token_counter(),
         tiktoken_counter(),
         EMBEDDER_MAX_TOKENS,
+        kind="card" if card else "section",
     )
 
 
@@ -113,10 +114,12 @@ def ingest(
     """Sync the roadmap (and `extra` files or folders) into the index."""
     started = time.perf_counter()
     report = IngestReport()
+    has_cards = settings.cards.is_dir() and any(settings.cards.rglob("*.md"))
+    cards = collect_files([settings.cards]) if has_cards else []
     files = collect_files([*settings.seeds, *extra])
     wanted: dict[str, list[Chunk]] = {}
-    for path in files:
-        chunks = chunk_file(path)
+    for path in [*files, *cards]:
+        chunks = chunk_file(path, card=path in cards)
         if not chunks:
             report.skipped.append(f"{path}: no text to index")
             continue

@@ -27,6 +27,8 @@ from app.settings import PROJECT_ROOT, Settings
 
 DATA_DIR = Path(__file__).parent / "data"
 MINI_ROADMAP = DATA_DIR / "mini-roadmap.md"
+MINI_CARDS = DATA_DIR / "cards"
+NO_CARDS = DATA_DIR / "no-cards"  # does not exist: an index of the roadmap alone
 REAL_ROADMAP = PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"
 TUTOR_BIN = Path(sys.executable).with_name("tutor")
 
@@ -138,7 +140,12 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     """Settings with state under this test's tmp dir; the fixture curriculum is the seed."""
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"home": tmp_path / "home", "seeds": [MINI_ROADMAP], "chroma_url": None}
+        values: dict[str, Any] = {
+            "home": tmp_path / "home",
+            "seeds": [MINI_ROADMAP],
+            "cards": NO_CARDS,
+            "chroma_url": None,
+        }
         values.update(overrides)
         return Settings(**values)
 
@@ -156,7 +163,9 @@ def mini_index(tmp_path_factory: pytest.TempPathFactory, embeddings) -> BuiltInd
     """The fixture curriculum ingested once into a session dir. Read-only for tests."""
     from ingest.sync import ingest
 
-    settings = Settings(home=tmp_path_factory.mktemp("mini-index"), seeds=[MINI_ROADMAP], chroma_url=None)
+    settings = Settings(
+        home=tmp_path_factory.mktemp("mini-index"), seeds=[MINI_ROADMAP], cards=NO_CARDS, chroma_url=None
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
         report = ingest(settings, progress=False)

@@ -26,7 +26,10 @@ HEAVY_MODULES = ["torch", "transformers", "sentence_transformers", "llama_cpp", 
 @pytest.fixture(scope="session")
 def cli_env(mini_roadmap: Path) -> dict[str, str]:
     # The JSON-list form: the plain-path form of TUTOR_SEEDS is checked in test_settings.
-    return {"TUTOR_SEEDS": json.dumps([str(mini_roadmap)])}
+    return {
+        "TUTOR_SEEDS": json.dumps([str(mini_roadmap)]),
+        "TUTOR_CARDS": str(mini_roadmap.parent / "no-cards"),  # the fixture roadmap alone
+    }
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.retrieve import LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
@@ -50,7 +52,7 @@ def test_short_sections_are_returned_whole(retriever) -> None:
     for question in ("Git rebasing", "MLflow", "Weights & Biases", "Docker images", "generators"):
         for hit in retriever.search(question, 5):
             if hit.chunk.kind == "group":
-                section = retriever._sections[(hit.chunk.source, hit.chunk.path)]
+                section = retriever._sections[hit.chunk.path]
                 assert section.tiktoken_tokens > WHOLE_SECTION_TOKENS, hit.chunk.path
     (top,) = retriever.search("Weights & Biases", 1)
     assert top.chunk.path == EXPERIMENT_TRACKING
@@ -133,3 +135,17 @@ def test_lexical_coverage_weighs_known_words(retriever) -> None:
     assert retriever.lexical_coverage("Rabin-Karp") == 1.0
     assert retriever.lexical_coverage("sourdough bread") == 0.0
     assert 0.0 < retriever.lexical_coverage("Rabin-Karp sourdough") < 1.0
+
+
+def test_a_card_travels_with_its_section_as_the_note(make_settings, shared_embedder) -> None:
+    from app.components import open_retriever
+    from ingest.sync import ingest
+
+    settings = make_settings(cards=Path(__file__).parent / "data" / "cards")
+    ingest(settings, progress=False)
+    hits = open_retriever(settings).search("what happens in a merge conflict when rebasing?", 3)
+    top = hits[0]
+    assert top.chunk.path == ("Programming Basics", "2. Version Control")
+    assert top.chunk.kind != "card"  # the roadmap's own text is what the lead quotes
+    assert top.note.startswith("Git records a project's history as commits.")
+    assert len({h.chunk.path for h in hits}) == len(hits)  # card and section collapse to one hit

@@ -213,3 +213,17 @@ def test_source_key_is_relative_inside_the_project(tmp_path: Path) -> None:
     assert source_key(PROJECT_ROOT / "seeds" / "ai-engineer-skills.md") == "seeds/ai-engineer-skills.md"
     outside = tmp_path / "x.md"
     assert source_key(outside) == outside.resolve().as_posix()
+
+
+def test_knowledge_cards_are_ingested_under_their_roadmap_paths(make_settings, shared_embedder) -> None:
+    settings = make_settings(cards=Path(__file__).parent / "data" / "cards")
+    report = ingest(settings, progress=False)
+    store = Store.open(connect(None, settings.chroma_dir), settings.collection)
+    cards = [c for c in store.all_chunks() if c.kind == "card"]
+    # One card addresses a roadmap path; the file's title, intro and the heading that is
+    # not a breadcrumb are not cards.
+    assert [c.path for c in cards] == [("Programming Basics", "2. Version Control")]
+    assert cards[0].text.startswith("Git records a project's history as commits.")
+    assert cards[0].source == "tests/data/cards/mini-cards.md"
+    assert report.files == 2
+    assert ingest(settings, progress=False).added == 0
