@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from app.curriculum import Curriculum
 from app.errors import IndexMissingError
@@ -14,6 +15,9 @@ from app.study import StudyPlanner
 from app.tutor import Tutor
 from ingest.embed import load_embeddings
 from ingest.store import Store, connect
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 
 def prepare_process() -> None:
@@ -57,9 +61,16 @@ def build_tutor(
     )
 
 
-def build_study_planner(settings: Settings) -> StudyPlanner:
-    """The planner over the shipped roadmap and curriculum data (no index needed)."""
+def build_study_planner(settings: Settings, embeddings: Embeddings | None = None) -> StudyPlanner:
+    """The planner over the shipped roadmap and curriculum data (no index needed).
+
+    Pass the embedder the tutor already loaded to share it; otherwise it loads on
+    the first free-text goal.
+    """
     tree = SkillTree.from_file(settings.seeds[0])
-    return StudyPlanner(
-        Curriculum.load(tree), embeddings=lambda: load_embeddings(batch_size=settings.embed_batch_size)
+    factory = (
+        (lambda: embeddings)
+        if embeddings is not None
+        else (lambda: load_embeddings(batch_size=settings.embed_batch_size))
     )
+    return StudyPlanner(Curriculum.load(tree), embeddings=factory)

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from app.retrieve import Hit
 
-SUPPORT_THRESHOLD = 0.75
+SUPPORT_THRESHOLD = 0.85
+REDUNDANT = 0.9  # share of a sentence's words the lead already has
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'-]*|\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"'])|\n+")
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 LEAD_GROUPS = 4  # bullet groups of the top excerpt quoted in the lead
 MIN_WORDS = 4
+_COPIED_LABEL = re.compile(r"^\W*(Q|A|Typical tools|Why an AI engineer needs it|Self-check)\s*:", re.I)
 MAX_CAPITALISED = 0.6  # share of capitalised words above which a line is a heading
 
 
@@ -67,6 +69,8 @@ def is_fragment(sentence: str) -> bool:
     words = _MARKERS.sub("", sentence).split()
     if len(words) < MIN_WORDS or sentence.rstrip().endswith(":") or any(c in sentence for c in ">›"):
         return True
+    if _COPIED_LABEL.match(sentence) or sentence.lstrip().startswith(("-", "*")):
+        return True  # a copied bullet or card line: "- Data Processing: …", "Q: …"
     capitalised = sum(w[:1].isupper() for w in words)
     return capitalised / len(words) > MAX_CAPITALISED
 
@@ -81,22 +85,19 @@ class Checked:
     dropped: list[str]
 
 
-def _normalised(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", _MARKERS.sub(" ", text.lower())).split())
-
-
 def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str = "") -> Checked:
     """Keep the model's sentences that read as prose and that one excerpt supports.
 
-    Sentences that only repeat the `opening` (the lead) word for word are skipped.
+    Sentences that only repeat the `opening` (the lead) are skipped, not counted as dropped.
     """
     excerpts = [" ".join(h.chunk.path) + " " + h.chunk.text + " " + h.note for h in hits]
-    already = _normalised(opening)
+    said = set(content_terms(opening))
     kept: list[str] = []
     dropped: list[str] = []
     for sentence in split_sentences(text):
-        if not content_terms(sentence) or (already and _normalised(sentence) in already):
-            continue  # bare markers, or a copy of what the lead already says
+        terms = content_terms(sentence)
+        if not terms or sum(t in said for t in terms) / len(terms) >= REDUNDANT:
+            continue  # bare markers, or nothing the lead has not already said
         ok = not is_fragment(sentence) and best_support(sentence, excerpts, question) >= SUPPORT_THRESHOLD
         (kept if ok else dropped).append(sentence)
     return Checked(kept, dropped)
@@ -115,9 +116,30 @@ def flatten(text: str, groups: int = LEAD_GROUPS) -> str:
     return "; ".join(items)
 
 
-def lead(hits: Sequence[Hit]) -> str:
-    """The opening sentence: where the roadmap covers the question, in its own words [1]."""
+def lead(hits: Sequence[Hit], definition: str = "") -> str:
+    """The opening: where the roadmap covers the question, in its own words [1], and the
+    knowledge card's sentence that best answers it, if there is one."""
     top = hits[0].chunk
     where = " › ".join(top.path)
     summary = flatten(top.text)
-    return f"The roadmap covers this under {where} [1]" + (f": {summary}." if summary else ".")
+    text = f"The roadmap covers this under {where} [1]" + (f": {summary}." if summary else ".")
+    if definition:
+        text += " In plain words: " + _before_end(definition.strip(), " [1]")
+    return text
+
+
+def best_sentence(question: str, note: str, embeddings) -> str:
+    """The sentence of a card's explanation closest in meaning to the question."""
+    import numpy as np
+
+    sentences = split_sentences(note)
+    if not sentences:
+        return ""
+    vectors = np.asarray(embeddings.embed_documents([question, *sentences]))
+    return sentences[int((vectors[1:] @ vectors[0]).argmax())]
+
+
+def _before_end(sentence: str, marker: str) -> str:
+    if sentence and sentence[-1] in ".!?":
+        return f"{sentence[:-1]}{marker}{sentence[-1]}"
+    return f"{sentence}{marker}."

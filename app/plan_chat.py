@@ -54,27 +54,36 @@ def is_plan_request(message: str, history: Sequence[Turn]) -> bool:
 def parse(message: str) -> dict:
     """What the message says about hours, duration, start, known topics and goal."""
     found: dict = {}
+    try:
+        _dates(message, found)
+    except ValueError as exc:
+        raise TutorError(f"that date does not exist ({exc}); use YYYY-MM-DD") from exc
     if m := _HOURS.search(message):
         found["hours_per_week"] = float(m.group(1) or m.group(2))
-    if m := _UNTIL.search(message):
-        found["until"] = date.fromisoformat(m.group(1))
-    elif m := _WEEKS.search(message):
+    if "until" not in found and (m := _WEEKS.search(message)):
         n, unit = int(m.group(1)), m.group(2).lower()
         found["weeks"] = round(n * 52 / 12) if unit.startswith("month") else n
-    if m := _START.search(message):
-        found["start"] = date.fromisoformat(m.group(1))
     if m := _KNOWN.search(message):
         # "I know Python, SQL and Git, I want to…": the list ends where a new clause starts.
         listed = re.split(r"[,;]?\s*\b(?:I|I'm|my|to|for)\b", m.group(1))[0]
         found["known"] = tuple(t for t in _SPLIT.split(listed.strip()) if t)
-    # "for mlops engineer, 5 h/week…": the goal is the clause up to the next comma.
+    # The goal is read clause by clause: "for 3 months" is a duration, "for mlops engineer" a goal.
     goals = [
-        re.sub(r"^(?:an?|the)\s+", "", g.split(",")[0].strip(), flags=re.I) for g in _GOAL.findall(message)
+        re.sub(r"^(?:an?|the)\s+", "", match.strip(), flags=re.I)
+        for clause in re.split(r"[,;:.!?]", message)
+        for match in _GOAL.findall(clause)
     ]
     goals = [g for g in goals if g and not _HOURS.search(g) and not _WEEKS.search(g)]
     if goals:
         found["goal"] = goals[-1]
     return found
+
+
+def _dates(message: str, found: dict) -> None:
+    if m := _UNTIL.search(message):
+        found["until"] = date.fromisoformat(m.group(1))
+    if m := _START.search(message):
+        found["start"] = date.fromisoformat(m.group(1))
 
 
 class PlanChat:
@@ -87,7 +96,10 @@ class PlanChat:
         text = message
         if history and history[-1].answer.startswith(ASK_PREFIX):
             text = f"{history[-1].question}. {message}"
-        details = parse(text)
+        try:
+            details = parse(text)
+        except TutorError as exc:
+            return ChatPlan(f"I couldn't make that plan: {exc}.")
         missing = []
         if "hours_per_week" not in details:
             missing.append("how many hours a week you can study")

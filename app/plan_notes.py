@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SUMMARY_TIMEOUT_S = 20.0
 SUMMARY_SUPPORT = 0.6
+SUMMARY_MAX_TOKENS = 80
 _QUESTION = re.compile(r"^- Q:\s*(?P<q>.+?)\s+A:\s*(?P<a>.+)$", re.MULTILINE)
 
 
@@ -73,7 +74,10 @@ def summarize(llm: BaseChatModel, plan: Plan, timeout_s: float = SUMMARY_TIMEOUT
     prompt = load_prompt("plan_summary")
     text = prompt.render(plan=digest(plan))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(lambda: llm.invoke([HumanMessage(text)], stop=prompt.stop).content)
+    # Short on purpose: a call that outlives the timeout still holds the model until it ends.
+    future = pool.submit(
+        lambda: llm.invoke([HumanMessage(text)], stop=prompt.stop, max_tokens=SUMMARY_MAX_TOKENS).content
+    )
     try:
         raw = str(future.result(timeout=timeout_s))
     except concurrent.futures.TimeoutError:

@@ -12,6 +12,7 @@ squeezed in. Hours are counted in tenths internally, so sums never drift.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -102,7 +103,8 @@ def make_plan(
     tree = curriculum.tree
     order = curriculum.in_order(curriculum.closure(set(targets)) - known)
     last_of_area = {_area(tree, u): u for u in order}
-    calendar = _Calendar(weeks, start, int(round(hours_per_week * 10)))
+    # Rounded down: 7.75 h a week is a 7.7 h budget, never 7.8.
+    calendar = _Calendar(weeks, start, math.floor(hours_per_week * 10 + 1e-9))
     phase: dict[str, int] = {}
     unscheduled: list[tuple[str, str, float]] = []
 
@@ -176,7 +178,11 @@ class _Calendar:
         return True
 
     def used_weeks(self) -> list[Week]:
-        return [w for w in self.weeks if any(i.kind != "review" for i in w.items)]
+        """All weeks up to the last one with new work (a week of review only stays, in order)."""
+        last = max(
+            (n for n, w in enumerate(self.weeks) if any(i.kind != "review" for i in w.items)), default=-1
+        )
+        return self.weeks[: last + 1]
 
 
 def _area(tree, unit: str) -> str:

@@ -36,8 +36,8 @@ class Hit:
     """One retrieved roadmap section.
 
     `chunk` is the roadmap's own text for it (the whole section when short, else
-    the bullet group that matched); `note` is the knowledge card that explains
-    the section, if there is one. `score` is the cosine similarity to the
+    the bullet group that matched); `note` is the explanation from the knowledge
+    card for the section, if there is one. `score` is the cosine similarity to the
     question of whichever of the section's chunks matched best.
     """
 
@@ -69,12 +69,12 @@ class Retriever:
         self.chunks = store.all_chunks()
         self.by_id = {c.id: c for c in self.chunks}
         self._sections: dict[tuple[str, ...], StoredChunk] = {}
-        self._cards: dict[tuple[str, ...], StoredChunk] = {}
+        self._cards: dict[tuple[str, ...], list[StoredChunk]] = {}
         for c in self.chunks:
             if c.kind == "section":
                 self._sections.setdefault(c.path, c)  # a split section: its first piece
             elif c.kind == "card":
-                self._cards.setdefault(c.path, c)
+                self._cards.setdefault(c.path, []).append(c)  # explanation, then the rest
         self._stemmer = Stemmer.Stemmer("english")
         corpus = [embed_text(c.path, c.text) for c in self.chunks]
         self._bm25 = bm25s.BM25()
@@ -131,10 +131,11 @@ class Retriever:
             if chunk is None or cid not in similarity or chunk.path in seen_paths:
                 continue
             seen_paths.add(chunk.path)
-            card = self._cards.get(chunk.path)
+            card = self._cards.get(chunk.path, [])
             if chunk.kind == "card":
                 chunk = self._sections.get(chunk.path, chunk)
-            note = card.text if card is not None and card.id != chunk.id else ""
+            # The card's explanation only: its self-check Q&A would tempt the model to copy it.
+            note = card[0].text if card and card[0].id != chunk.id else ""
             hits.append(Hit(self._whole_section(chunk), similarity[cid], note))
             if len(hits) == k:
                 break

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from app.citations import attach_citations
 from app.errors import TutorError
-from app.grounding import check_sentences, lead
+from app.grounding import best_sentence, check_sentences, lead
 from app.prompts import Prompt, load_prompt
 from app.retrieve import Hit, Retriever
 
@@ -155,7 +155,9 @@ class Tutor:
             yield Answer(question, self.refusal_text, [], True, timings, hits)
             return
         context_hits, prompt_history = self._fit(question, hits, history)
-        opening = lead(context_hits)
+        top = context_hits[0]
+        definition = best_sentence(question, top.note, self.retriever.embeddings) if top.note else ""
+        opening = lead(context_hits, definition)
         yield opening + " "
         parts: list[str] = []
         for delta in self.chain.stream(

@@ -1,9 +1,11 @@
-"""`tutor serve`: the Gradio chat page. It only adapts `Tutor` to the browser.
+"""`tutor serve`: the Gradio page. It only adapts `Tutor` and `StudyPlanner` to the browser.
 
 `TutorUI` builds the page apart from launching it, so it can be built and its
 `respond` driven in tests without a server. Chat history lives in each
 browser session (Gradio passes it to `respond`), never in this module.
 Document text is escaped before it is shown: the roadmap is data, not markup.
+Plan requests in the chat go to the planner (`plan_chat`), not the model;
+the "Study plan" tab lives in `ui_plan`.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ import logging
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import TutorError
-from app.tutor import Answer, Turn
+from app.plan_chat import PlanChat, is_plan_request
+from app.plan_notes import load_card_questions
+from app.tutor import Answer, Turn, clean_question
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from app.settings import Settings
+    from app.study import StudyPlanner
     from app.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -36,6 +42,7 @@ EXAMPLES = [
     "Which tools does the roadmap list for experiment tracking?",
     "What should I learn about Kubernetes?",
 ]
+PLAN_EXAMPLE = "Make me a study plan: 8 hours a week for 3 months, I know Python, I want to build LLM apps"
 SOURCES_TITLE = "Sources"
 SNIPPET_CHARS = 200
 WARNING = "⚠️ "
@@ -43,12 +50,25 @@ FAILED = WARNING + "something went wrong answering that; details are in the serv
 # Markdown punctuation that could turn roadmap text into links, emphasis, tables or LaTeX.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
+# Where GitHub-flavoured Markdown links bare text: URLs, `www.` and e-mail addresses.
+_AUTOLINK = re.compile(r"://|\bwww\.|@", re.IGNORECASE)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def escape(text: str) -> str:
     """Text shown as-is: no live HTML (`<`, `>`, `&`) and no Markdown markup."""
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def chat_markdown(text: str) -> str:
+    """A planner reply as chat Markdown: its bold and table stay; the learner's words stay text.
+
+    The reply quotes the learner's goal and topics, so no HTML and no link or
+    image syntax may pass: `<>&` become entities, brackets are escaped, and
+    bare URLs are broken up so they are not linked.
+    """
+    text = html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+    return _AUTOLINK.sub(lambda m: re.sub(r"([:/.@])", r"\\\1", m.group(0)), text)
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -103,7 +123,8 @@ def message_text(message: dict) -> str:
 def turns_from_history(history: Sequence[dict]) -> list[Turn]:
     """This session's earlier exchanges: each question with the answer text that followed it.
 
-    Sources panels (messages with a title) and failed turns (warnings) are not answers.
+    Sources panels (messages with a title) and failed turns (warnings) are not answers;
+    the planner's question for missing details is, so the next message can complete it.
     """
     turns: list[Turn] = []
     question: str | None = None
@@ -118,18 +139,51 @@ def turns_from_history(history: Sequence[dict]) -> list[Turn]:
     return turns
 
 
-class TutorUI:
-    """The chat page over one `Tutor`, which holds no per-user state and is shared by all sessions."""
+def plan_answer(planner: StudyPlanner, message: str, turns: Sequence[Turn]) -> str:
+    """The planner's chat reply: a plan, or the question for what it still needs.
 
-    def __init__(self, tutor: Tutor, *, backend: str = "") -> None:
+    That question is an answer like any other, so the next message, which
+    supplies the details, is read together with the request (see `plan_chat`).
+    """
+    try:
+        return chat_markdown(PlanChat(planner).reply(clean_question(message), turns).text)
+    except TutorError as exc:
+        return f"{WARNING}{exc}"
+    except Exception:
+        log.exception("planning from %r failed", message[:200])
+        return FAILED
+
+
+class TutorUI:
+    """The page over one `Tutor` and one `StudyPlanner`, shared by all sessions: neither keeps user state."""
+
+    def __init__(
+        self,
+        tutor: Tutor,
+        planner: StudyPlanner | None = None,
+        *,
+        backend: str = "",
+        cards_dir: Path | None = None,
+    ) -> None:
+        """Without a planner, plan requests go to the tutor and the page has no Study plan tab."""
         self.tutor = tutor
+        self.planner = planner
         self.backend = backend
+        # Self-check questions for the plan tab, read once: the cards do not change while serving.
+        self.questions = load_card_questions(cards_dir) if cards_dir else {}
 
     def respond(self, message: str, history: list[dict]) -> Iterator[str | list[dict]]:
-        """Stream one answer: the text as it is written, then the checked text and its sources."""
+        """Stream one answer: the text as it is written, then the checked text and its sources.
+
+        A study plan request is answered by the planner instead, in one message.
+        """
+        turns = turns_from_history(history)
+        if self.planner is not None and is_plan_request(message, turns):
+            yield plan_answer(self.planner, message, turns)
+            return
         streamed = ""
         try:
-            for event in self.tutor.stream(message, turns_from_history(history)):
+            for event in self.tutor.stream(message, turns):
                 if isinstance(event, Answer):
                     yield answer_messages(event)
                 else:
@@ -145,6 +199,8 @@ class TutorUI:
         """The page, not yet launched."""
         import gradio as gr
 
+        from app.ui_plan import PlanTab  # it builds on this module's helpers
+
         with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as demo:
             gr.Markdown(f"# {TITLE}\n{DESCRIPTION}")
             with gr.Tab("Chat"):
@@ -159,13 +215,16 @@ class TutorUI:
                         buttons=["copy"],
                         placeholder="Ask a question about the roadmap, or pick an example.",
                     ),
-                    examples=EXAMPLES,
+                    examples=[*EXAMPLES, PLAN_EXAMPLE] if self.planner else EXAMPLES,
                     cache_examples=False,
                     flagging_mode="never",
                     fill_height=True,
                     api_name="chat",
                     analytics_enabled=False,
                 )
+            if self.planner is not None:
+                with gr.Tab("Study plan"):
+                    PlanTab(self.planner, getattr(self.tutor, "llm", None), self.questions).build()
             if self.backend:
                 gr.Markdown(f"<small>LLM backend: {escape(self.backend)}</small>")
         return demo
@@ -189,16 +248,17 @@ def warm_up(tutor: Tutor) -> None:
 
 
 def serve(settings: Settings) -> None:
-    """Build the tutor, then serve the chat page until interrupted.
+    """Build the tutor and the planner, then serve the page until interrupted.
 
     A missing index or model fails here, before anything listens, as a `TutorError`.
     """
-    from app.components import build_tutor
+    from app.components import build_study_planner, build_tutor
 
     _log_warnings_to_stderr()
     tutor = build_tutor(settings)
     warm_up(tutor)
-    demo = TutorUI(tutor, backend=backend_label(settings)).build()
+    planner = build_study_planner(settings, tutor.retriever.embeddings)  # one embedder, shared
+    demo = TutorUI(tutor, planner, backend=backend_label(settings), cards_dir=settings.cards).build()
     # The model answers one question at a time (it holds a lock); a few workers let
     # retrieval and queue updates for other sessions proceed meanwhile.
     demo.queue(default_concurrency_limit=4, max_size=64)

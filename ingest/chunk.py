@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ingest.markdown import Section
 
 TokenCounter = Callable[[str], int]
+_CARD_LABEL = re.compile(r"[A-Z][A-Za-z ]{2,40}:")  # "Why an AI engineer needs it:", "Typical tools:"
 _LIST_ITEM = re.compile(r"([-*+]|\d+[.)])\s")
 SEPARATOR = " > "
 
@@ -95,6 +96,13 @@ def chunk_sections(
         )
 
     for section in sections:
+        if kind == "card":
+            # A card's explanation and its labelled parts (why, tools, self-check) embed apart:
+            # one vector for a whole card blurs what the explanation says.
+            for part in card_parts(section.text):
+                for piece in pack(section.path, [part], count_tokens, max_tokens):
+                    add(section.path, piece, kind)
+            continue
         groups = bullet_groups(section.text)
         for piece in pack(section.path, groups, count_tokens, max_tokens):
             add(section.path, piece, kind)
@@ -103,6 +111,14 @@ def chunk_sections(
                 for piece in pack(section.path, [group], count_tokens, max_tokens):
                     add(section.path, piece, "group")
     return chunks
+
+
+def card_parts(text: str) -> list[str]:
+    """A card's explanation, then the rest (its "Label: …" parts) as one piece."""
+    lines = text.splitlines()
+    cut = next((i for i, line in enumerate(lines) if i and _CARD_LABEL.match(line)), len(lines))
+    parts = ["\n".join(lines[:cut]).strip(), "\n".join(lines[cut:]).strip()]
+    return [p for p in parts if p]
 
 
 def bullet_groups(text: str) -> list[str]:

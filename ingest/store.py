@@ -33,6 +33,7 @@ class StoredChunk:
     text: str
     kind: str
     tiktoken_tokens: int
+    order: int = 0  # position in its source document
 
 
 def connect(chroma_url: str | None, chroma_dir: Path) -> ClientAPI:
@@ -120,13 +121,13 @@ class Store:
             self.collection.delete(ids=ids)
 
     def all_chunks(self) -> list[StoredChunk]:
-        """Everything in the index, in source and document order (for lexical search)."""
+        """Everything in the index, in source and document order."""
         result = self.collection.get(include=["documents", "metadatas"])
         chunks = [
             _stored(cid, doc, meta)
             for cid, doc, meta in zip(result["ids"], result["documents"], result["metadatas"])
         ]
-        return sorted(chunks, key=lambda c: (c.source, c.id))
+        return sorted(chunks, key=lambda c: (c.source, c.order, c.id))
 
     def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """The k nearest chunk ids with their cosine similarity, best first."""
@@ -144,4 +145,5 @@ def _stored(cid: str, doc: str | None, meta: dict) -> StoredChunk:
         text=doc or "",
         kind=str(meta.get("kind", "section")),
         tiktoken_tokens=int(meta.get("tiktoken_tokens", 0)),
+        order=int(meta.get("order", 0)),
     )

@@ -221,9 +221,10 @@ def test_knowledge_cards_are_ingested_under_their_roadmap_paths(make_settings, s
     store = Store.open(connect(None, settings.chroma_dir), settings.collection)
     cards = [c for c in store.all_chunks() if c.kind == "card"]
     # One card addresses a roadmap path; the file's title, intro and the heading that is
-    # not a breadcrumb are not cards.
-    assert [c.path for c in cards] == [("Programming Basics", "2. Version Control")]
+    # not a breadcrumb are not cards. A card embeds as its explanation and the rest.
+    assert [c.path for c in cards] == [("Programming Basics", "2. Version Control")] * 2
     assert cards[0].text.startswith("Git records a project's history as commits.")
+    assert cards[1].text.startswith("Why an AI engineer needs it:")
     assert cards[0].source == "tests/data/cards/mini-cards.md"
     assert report.files == 2
     assert ingest(settings, progress=False).added == 0

@@ -69,10 +69,12 @@ def test_a_marker_past_the_excerpts_yields_no_invalid_citation(make_tutor, scrip
 
 def test_unsupported_sentences_are_dropped(make_tutor, script) -> None:
     invented = "Quantum annealing bakes sourdough bread overnight [2]."
-    answer = make_tutor(script(f"MLflow tracks experiment metrics [1]. {invented}")).ask(QUESTION)
+    answer = make_tutor(script(f"For experiment tracking the roadmap lists MLflow [1]. {invented}")).ask(
+        QUESTION
+    )
     assert answer.dropped == [invented]
     assert "sourdough" not in answer.text
-    assert answer.text == f"{LEAD} MLflow tracks experiment metrics [1]."
+    assert answer.text == f"{LEAD} For experiment tracking the roadmap lists MLflow [1]."
 
 
 def test_off_topic_question_is_refused_without_asking_the_model(make_tutor, script) -> None:
@@ -153,7 +155,7 @@ def test_excerpts_are_dropped_from_the_end_to_fit_the_budget(
     three_excerpts = count_tiktoken(probe.render(QUESTION, hits[:3], []))
     assert two_excerpts < three_excerpts
 
-    model = script("MLflow tracks experiment metrics [1].")
+    model = script("For experiment tracking the roadmap lists MLflow [1].")
     tutor = make_tutor(model, context_tokens=two_excerpts + 100 + 32, max_answer_tokens=100)
     assert tutor.prompt_budget == two_excerpts
     answer = tutor.ask(QUESTION)
@@ -171,7 +173,7 @@ def test_the_history_goes_before_any_excerpt(make_tutor, script, retriever, coun
     without_history = count_tiktoken(probe.render(FOLLOWUP, hits, []))
     assert count_tiktoken(probe.render(FOLLOWUP, hits, history)) > without_history
 
-    model = script("MLflow tracks experiment metrics [1].")
+    model = script("For experiment tracking the roadmap lists MLflow [1].")
     tutor = make_tutor(model, context_tokens=without_history + 100 + 32, max_answer_tokens=100)
     answer = tutor.ask(FOLLOWUP, history)
     assert answer.retrieved == hits
@@ -179,7 +181,7 @@ def test_the_history_goes_before_any_excerpt(make_tutor, script, retriever, coun
 
 
 def test_a_tiny_budget_still_keeps_one_excerpt(make_tutor, script) -> None:
-    model = script("MLflow tracks experiment metrics [1].")
+    model = script("For experiment tracking the roadmap lists MLflow [1].")
     answer = make_tutor(model, context_tokens=200, max_answer_tokens=100).ask(QUESTION)
     assert [h.chunk.path for h in answer.retrieved] == [TRACKING]
     assert excerpts_of(model.prompts[0]).startswith(f"[1] {' > '.join(TRACKING)}\n")
@@ -187,7 +189,7 @@ def test_a_tiny_budget_still_keeps_one_excerpt(make_tutor, script) -> None:
 
 
 def test_stream_yields_the_lead_then_the_model_then_the_answer(make_tutor, script) -> None:
-    reply = "MLflow tracks experiment metrics [1]."
+    reply = "For experiment tracking the roadmap lists MLflow [1]."
     events = list(make_tutor(script(reply)).stream(QUESTION))
     *texts, final = events
     assert isinstance(final, Answer)
@@ -198,7 +200,7 @@ def test_stream_yields_the_lead_then_the_model_then_the_answer(make_tutor, scrip
 
 
 def test_answer_json_record(make_tutor, script) -> None:
-    answer = make_tutor(script("MLflow tracks experiment metrics [1].")).ask(QUESTION)
+    answer = make_tutor(script("For experiment tracking the roadmap lists MLflow [1].")).ask(QUESTION)
     record = answer.to_json()
     assert set(record) == {"query", "answer", "citations", "refused", "timings_ms"}
     assert record["query"] == QUESTION

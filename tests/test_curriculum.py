@@ -1,0 +1,232 @@
+"""app/curriculum.py: the shipped curriculum data, and what a broken data file is told."""
+
+from __future__ import annotations
+
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import pytest
+
+from app.curriculum import CURRICULUM_FILE, Curriculum, CurriculumError
+from app.skills import SkillTree
+
+DL_CORE = "machine-learning-and-deep-learning/deep-learning-fundamentals/core-concepts"
+LINEAR_ALGEBRA = "mathematics-and-statistics/linear-algebra/core-concepts"
+DIFFERENTIAL = "mathematics-and-statistics/calculus/differential-calculus"
+INTEGRAL = "mathematics-and-statistics/calculus/integral-calculus"
+CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
+TRACKS = {"llm-application-engineer", "ml-engineer", "data-engineer", "mlops-engineer", "ai-generalist"}
+
+MINI = """\
+# Roadmap
+
+1. [Basics](#basics)
+
+2. **Soft Skills**
+   - **Talking**: to people.
+
+# Basics
+
+## **1. Python**
+- **Syntax**: variables and loops.
+
+## **2. Version Control**
+### **Git**
+- **Branches**: parallel work.
+### **Reviews**
+- Pull requests.
+"""
+HOURS = """\
+hours:
+  basics/python: 10
+  basics/version-control/git: 4
+  basics/version-control/reviews: 2
+  soft-skills: 3
+"""
+
+
+@pytest.fixture(scope="module")
+def curriculum(real_roadmap: Path) -> Curriculum:
+    return Curriculum.load(SkillTree.from_file(real_roadmap))
+
+
+@pytest.fixture(scope="module")
+def mini_tree() -> SkillTree:
+    return SkillTree.from_markdown(MINI, "roadmap")
+
+
+def load(tree: SkillTree, tmp_path: Path, text: str) -> Curriculum:
+    path = tmp_path / "curriculum.yaml"
+    path.write_text(text, encoding="utf-8")
+    return Curriculum.load(tree, path)
+
+
+def test_the_shipped_file_is_the_default() -> None:
+    assert CURRICULUM_FILE.name == "curriculum.yaml"
+    assert CURRICULUM_FILE.is_file()
+
+
+def test_hours_cover_exactly_the_units(curriculum: Curriculum) -> None:
+    units = {u.id for u in curriculum.tree.units}
+    assert len(units) == 115
+    assert set(curriculum.hours) == units
+    assert all(h > 0 for h in curriculum.hours.values())
+    assert curriculum.hours[CORE_LANGUAGES] == 30.0
+    assert curriculum.hours["mathematics-and-statistics/information-theory"] == 6.0
+
+
+def test_prerequisites_form_a_dag_of_units(curriculum: Curriculum) -> None:
+    units = {u.id for u in curriculum.tree.units}
+    assert set(curriculum.prerequisites) == units
+    edges = [(need, unit) for unit, needs in curriculum.prerequisites.items() for need in needs]
+    assert {need for need, _ in edges} <= units
+    assert len(edges) > 200  # the file's area and section ids expand to many unit edges
+    order = list(TopologicalSorter(curriculum.prerequisites).static_order())  # CycleError if not a DAG
+    assert sorted(order) == sorted(units)
+
+
+def test_in_order_respects_every_edge(curriculum: Curriculum) -> None:
+    units = {u.id for u in curriculum.tree.units}
+    order = curriculum.in_order(units)
+    assert sorted(order) == sorted(units)
+    position = {u: i for i, u in enumerate(order)}
+    for unit, needs in curriculum.prerequisites.items():
+        for need in needs:
+            assert position[need] < position[unit], f"{need} must come before {unit}"
+    # Ties go to roadmap order: the first unit with nothing to learn first leads.
+    assert order[0] == "domain-knowledge"
+    assert order == curriculum.in_order(set(reversed(order)))
+
+
+def test_in_order_of_a_subset_keeps_only_that_subset(curriculum: Curriculum) -> None:
+    subset = curriculum.closure({DL_CORE}) - {CORE_LANGUAGES}
+    order = curriculum.in_order(subset)
+    assert set(order) == subset and len(order) == len(subset)
+    position = {u: i for i, u in enumerate(order)}
+    for unit in subset:
+        for need in curriculum.prerequisites[unit] & subset:
+            assert position[need] < position[unit]
+    assert order[-1] == DL_CORE
+
+
+def test_expected_prerequisites(curriculum: Curriculum) -> None:
+    needs = curriculum.prerequisites[DL_CORE]
+    assert {LINEAR_ALGEBRA, DIFFERENTIAL, INTEGRAL, CORE_LANGUAGES} <= needs
+    assert "machine-learning-and-deep-learning/machine-learning-fundamentals/core-concepts" in needs
+    assert curriculum.prerequisites[INTEGRAL] == {DIFFERENTIAL}
+    assert curriculum.prerequisites[CORE_LANGUAGES] == set()
+    # An area or section named as a prerequisite stands for every unit under it.
+    kubernetes = "cloud-computing-and-mlops/containerization-and-orchestration/kubernetes"
+    assert (
+        "cloud-computing-and-mlops/containerization-and-orchestration/docker"
+        in (curriculum.prerequisites[kubernetes])
+    )
+
+
+def test_closure_pulls_in_everything_needed(curriculum: Curriculum) -> None:
+    closure = curriculum.closure({DL_CORE})
+    assert {DL_CORE, LINEAR_ALGEBRA, DIFFERENTIAL, INTEGRAL, CORE_LANGUAGES} <= closure
+    for unit in closure:
+        assert curriculum.prerequisites[unit] <= closure
+    assert "soft-skills" not in closure
+    assert curriculum.closure({CORE_LANGUAGES}) == {CORE_LANGUAGES}
+
+
+def test_tracks_target_units(curriculum: Curriculum) -> None:
+    units = {u.id for u in curriculum.tree.units}
+    assert set(curriculum.tracks) == TRACKS
+    for track_id, track in curriculum.tracks.items():
+        assert track.id == track_id
+        assert track.title and track.description
+        assert track.targets, track_id
+        assert set(track.targets) <= units, track_id
+        assert len(set(track.targets)) == len(track.targets), track_id
+    mlops = curriculum.tracks["mlops-engineer"]
+    assert mlops.title == "MLOps engineer"
+    assert mlops.targets[:3] == (
+        "cloud-computing-and-mlops/containerization-and-orchestration/docker",
+        "cloud-computing-and-mlops/containerization-and-orchestration/kubernetes",
+        "cloud-computing-and-mlops/containerization-and-orchestration/serverless-architectures",
+    )
+
+
+# --- synthetic data files -------------------------------------------------------------
+
+
+def test_a_valid_file_expands_sections_and_areas(mini_tree: SkillTree, tmp_path: Path) -> None:
+    curriculum = load(
+        mini_tree,
+        tmp_path,
+        HOURS
+        + "prerequisites:\n  basics/version-control: [basics/python]\n"
+        + "tracks:\n  starter:\n    title: Starter\n    targets: [basics]\n",
+    )
+    assert curriculum.hours == {
+        "basics/python": 10.0,
+        "basics/version-control/git": 4.0,
+        "basics/version-control/reviews": 2.0,
+        "soft-skills": 3.0,
+    }
+    assert curriculum.prerequisites == {
+        "basics/python": set(),
+        "basics/version-control/git": {"basics/python"},
+        "basics/version-control/reviews": {"basics/python"},
+        "soft-skills": set(),
+    }
+    track = curriculum.tracks["starter"]
+    assert (track.title, track.description) == ("Starter", "")
+    assert track.targets == ("basics/python", "basics/version-control/git", "basics/version-control/reviews")
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        (
+            "prerequisites:\n  basics/python: [soft-skills]\n  soft-skills: [basics/python]\n",
+            "prerequisite cycle",
+        ),
+        ("prerequisites:\n  basics/python: [basics/nope]\n", "unknown id 'basics/nope'"),
+        ("prerequisites:\n  basics/ghost: [basics/python]\n", "unknown id 'basics/ghost'"),
+        ("tracks:\n  t:\n    targets: [advanced]\n", "track t: unknown id 'advanced'"),
+        (
+            "prerequisites:\n  basics/version-control/git: [basics]\n",
+            "'basics/version-control/git' depends on",
+        ),
+    ],
+    ids=["cycle", "unknown-prerequisite", "unknown-dependent", "unknown-track-target", "self-dependency"],
+)
+def test_broken_files_name_the_problem(
+    mini_tree: SkillTree, tmp_path: Path, extra: str, problem: str
+) -> None:
+    with pytest.raises(CurriculumError) as error:
+        load(mini_tree, tmp_path, HOURS + extra)
+    message = str(error.value)
+    assert str(tmp_path / "curriculum.yaml") in message
+    assert problem in message
+
+
+def test_a_cycle_names_its_units(mini_tree: SkillTree, tmp_path: Path) -> None:
+    extra = (
+        "prerequisites:\n  basics/python: [basics/version-control/git]\n"
+        "  basics/version-control/git: [basics/python]\n"
+    )
+    with pytest.raises(CurriculumError, match="prerequisite cycle") as error:
+        load(mini_tree, tmp_path, HOURS + extra)
+    assert "basics/python" in str(error.value)
+    assert "basics/version-control/git" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("hours", "problem"),
+    [
+        (HOURS.replace("  soft-skills: 3\n", ""), "no estimate for 'soft-skills'"),
+        (HOURS + "  basics: 5\n", "'basics' is not a unit"),
+        (HOURS.replace("soft-skills: 3", "soft-skills: 0"), "'soft-skills' must be positive"),
+        ("version: 1\n", "no estimate for 'basics/python'"),
+    ],
+    ids=["missing-estimate", "not-a-unit", "zero-hours", "no-hours-at-all"],
+)
+def test_hour_estimates_are_checked(mini_tree: SkillTree, tmp_path: Path, hours: str, problem: str) -> None:
+    with pytest.raises(CurriculumError) as error:
+        load(mini_tree, tmp_path, hours)
+    assert problem in str(error.value)

@@ -1,0 +1,228 @@
+"""app/study.py: from a learner's goal, known topics and dates to a plan request the planner can run."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.curriculum import Curriculum
+from app.errors import TutorError
+from app.skills import SkillTree
+from app.study import MAX_WEEKS, PlanRequest, StudyPlanner, next_monday
+
+CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
+INFORMATION_THEORY = "mathematics-and-statistics/information-theory"
+DOCKER = "cloud-computing-and-mlops/containerization-and-orchestration/docker"
+KUBERNETES = "cloud-computing-and-mlops/containerization-and-orchestration/kubernetes"
+START = date(2027, 1, 4)  # a Monday
+
+
+@pytest.fixture(scope="module")
+def curriculum(real_roadmap: Path) -> Curriculum:
+    return Curriculum.load(SkillTree.from_file(real_roadmap))
+
+
+@pytest.fixture
+def planner(curriculum: Curriculum) -> StudyPlanner:
+    """No embedder: only named goals resolve."""
+    return StudyPlanner(curriculum)
+
+
+def request(**fields) -> PlanRequest:
+    fields.setdefault("goal", "mlops-engineer")
+    fields.setdefault("hours_per_week", 6)
+    return PlanRequest(**fields)
+
+
+# --- goals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("goal", ["mlops-engineer", "MLOps engineer", "  mlops ENGINEER  "])
+def test_a_track_by_id_or_title(planner: StudyPlanner, curriculum: Curriculum, goal: str) -> None:
+    assert planner.targets(goal) == list(curriculum.tracks["mlops-engineer"].targets)
+
+
+def test_comma_separated_titles_and_ids(planner: StudyPlanner) -> None:
+    assert planner.targets("Information Theory, Docker") == [INFORMATION_THEORY, DOCKER]
+    assert planner.targets(f"{KUBERNETES}, kl divergence") == [KUBERNETES, INFORMATION_THEORY]
+    # A section stands for its units.
+    assert planner.targets("Calculus") == [
+        "mathematics-and-statistics/calculus/differential-calculus",
+        "mathematics-and-statistics/calculus/integral-calculus",
+    ]
+
+
+def test_free_text_needs_the_embedder(planner: StudyPlanner) -> None:
+    with pytest.raises(TutorError, match="no track or topic is named 'bake sourdough bread'.*'tutor topics'"):
+        planner.targets("bake sourdough bread")
+    # One unknown title among known ones makes the whole goal free text.
+    with pytest.raises(TutorError, match="no track or topic is named"):
+        planner.targets("Docker, sourdough")
+
+
+def test_an_empty_goal_is_refused(planner: StudyPlanner) -> None:
+    with pytest.raises(TutorError, match="the goal is empty"):
+        planner.plan(request(goal="   ", weeks=4, start=START))
+
+
+# --- known topics -----------------------------------------------------------------------
+
+
+def test_known_topics_become_units(planner: StudyPlanner) -> None:
+    assert planner.known(("Python", "Information Theory")) == {CORE_LANGUAGES, INFORMATION_THEORY}
+    assert planner.known(("Calculus",)) == {
+        "mathematics-and-statistics/calculus/differential-calculus",
+        "mathematics-and-statistics/calculus/integral-calculus",
+    }
+    assert planner.known(()) == set()
+
+
+def test_an_unknown_known_topic_points_to_tutor_topics(planner: StudyPlanner) -> None:
+    with pytest.raises(TutorError) as error:
+        planner.known(("Python", "Cooking"))
+    assert str(error.value) == "unknown topic 'Cooking': use an id or a title from 'tutor topics'"
+    with pytest.raises(TutorError, match="'tutor topics'"):
+        planner.plan(request(weeks=4, start=START, known=("Underwater basket weaving",)))
+
+
+def test_known_topics_are_left_out_of_the_plan(planner: StudyPlanner) -> None:
+    plan = planner.plan(request(goal="Information Theory", weeks=20, start=START, known=("Calculus",)))
+    learned = {i.topic_id for w in plan.weeks for i in w.items if i.kind == "learn"}
+    assert INFORMATION_THEORY in learned
+    assert "mathematics-and-statistics/probability-theory/core-concepts" in learned
+    assert not {t for t in learned if t.startswith("mathematics-and-statistics/calculus/")}
+
+
+# --- dates and weeks --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "monday"),
+    [
+        (date(2027, 1, 4), date(2027, 1, 11)),  # a Monday: the next one, not today
+        (date(2027, 1, 6), date(2027, 1, 11)),
+        (date(2027, 1, 10), date(2027, 1, 11)),  # a Sunday
+    ],
+)
+def test_plans_start_next_monday(planner: StudyPlanner, today: date, monday: date) -> None:
+    assert next_monday(today) == monday
+    plan = planner.plan(request(weeks=2), today=today)
+    assert plan.weeks[0].start == monday
+
+
+@pytest.mark.parametrize(
+    ("fields", "weeks"),
+    [
+        ({"weeks": 8}, 8),
+        ({"until": START + timedelta(days=30)}, 5),  # a started week counts
+        ({"until": START + timedelta(days=28)}, 4),
+        ({"until": START + timedelta(days=1)}, 1),
+        ({"weeks": MAX_WEEKS}, MAX_WEEKS),
+    ],
+)
+def test_weeks_for(fields: dict, weeks: int) -> None:
+    assert StudyPlanner.weeks_for(request(**fields), START) == weeks
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"until": START}, "the end date 2027-01-04 is not after the start 2027-01-04"),
+        ({"until": START - timedelta(days=3)}, "the end date 2027-01-01 is not after the start 2027-01-04"),
+        (
+            {"weeks": 4, "until": START + timedelta(days=60)},
+            "either a number of weeks or an end date, not both",
+        ),
+        ({}, "give a number of weeks or an end date"),
+        ({"weeks": 0}, "the number of weeks must be at least 1 (got 0)"),
+        ({"weeks": -2}, "the number of weeks must be at least 1 (got -2)"),
+        ({"weeks": MAX_WEEKS + 1}, "plans go up to 520 weeks"),
+        ({"until": START + timedelta(weeks=MAX_WEEKS, days=1)}, "plans go up to 520 weeks"),
+        ({"weeks": 4, "hours_per_week": 0}, "hours per week must be more than 0 (got 0)"),
+        ({"weeks": 4, "hours_per_week": -3}, "hours per week must be more than 0 (got -3)"),
+        ({"weeks": 4, "hours_per_week": 169}, "a week has 168 hours"),
+    ],
+    ids=[
+        "until-is-start",
+        "until-before-start",
+        "both",
+        "neither",
+        "zero-weeks",
+        "negative-weeks",
+        "too-many-weeks",
+        "until-too-far",
+        "zero-hours",
+        "negative-hours",
+        "more-hours-than-a-week",
+    ],
+)
+def test_weeks_for_refuses(fields: dict, message: str) -> None:
+    with pytest.raises(TutorError) as error:
+        StudyPlanner.weeks_for(request(**fields), START)
+    assert message in str(error.value)
+
+
+def test_plan_with_an_end_date(planner: StudyPlanner, curriculum: Curriculum) -> None:
+    plan = planner.plan(request(until=date(2027, 3, 1), start=START))
+    assert len(plan.weeks) == 8
+    assert plan.weeks[-1].start == date(2027, 2, 22)
+    assert plan.targets == list(curriculum.tracks["mlops-engineer"].targets)
+    assert plan.goal == "mlops-engineer"
+
+
+# --- free text, with the real embedder ----------------------------------------------------
+
+
+def test_named_goals_never_load_the_embedder(curriculum: Curriculum) -> None:
+    def factory():
+        raise AssertionError("the embedder was loaded for a named goal")
+
+    planner = StudyPlanner(curriculum, embeddings=factory)
+    assert planner.targets("mlops-engineer") == list(curriculum.tracks["mlops-engineer"].targets)
+    assert planner.targets("Information Theory, Docker") == [INFORMATION_THEORY, DOCKER]
+
+
+@pytest.fixture(scope="module")
+def embedded(curriculum: Curriculum, embeddings) -> tuple[StudyPlanner, list[int]]:
+    """One planner over the session's embedder for these tests (it embeds the roadmap once)."""
+    loads: list[int] = []
+
+    def factory():
+        loads.append(1)
+        return embeddings
+
+    return StudyPlanner(curriculum, embeddings=factory), loads
+
+
+def test_free_text_names_a_track(embedded, curriculum: Curriculum) -> None:
+    planner, loads = embedded
+    llm = list(curriculum.tracks["llm-application-engineer"].targets)
+    assert planner.targets("I want to build LLM apps") == llm
+    assert planner.targets("build LLM apps") == llm
+    assert loads == [1]  # loaded on first need, then reused
+
+
+def test_free_text_names_units(embedded) -> None:
+    planner, loads = embedded
+    targets = planner.targets("I want to run Kubernetes clusters")
+    assert targets[0] == KUBERNETES
+    assert 1 <= len(targets) <= 3
+    assert all(t.startswith("cloud-computing-and-mlops/") for t in targets)
+    assert loads == [1]
+
+
+def test_free_text_that_matches_nothing(embedded) -> None:
+    planner, _ = embedded
+    with pytest.raises(TutorError, match="the goal 'zzzz qqqq' matches nothing in the roadmap"):
+        planner.targets("zzzz qqqq")
+
+
+def test_a_free_text_plan(embedded, curriculum: Curriculum) -> None:
+    planner, _ = embedded
+    plan = planner.plan(request(goal="I want to build LLM apps", weeks=12, start=START, known=("Python",)))
+    assert plan.goal == "I want to build LLM apps"
+    assert plan.targets == list(curriculum.tracks["llm-application-engineer"].targets)
+    learned = {i.topic_id for w in plan.weeks for i in w.items if i.kind == "learn"}
+    assert learned and CORE_LANGUAGES not in learned
