@@ -79,8 +79,11 @@ class Retriever:
         corpus = [embed_text(c.path, c.text) for c in self.chunks]
         self._bm25 = bm25s.BM25()
         self._bm25.index(self._tokenize(corpus), show_progress=False)
-        # Document frequency of each stemmed term, for `lexical_coverage`.
-        self._df = Counter(t for doc in self._tokenize(corpus, ids=False) for t in set(doc))
+        # Document frequency of each stemmed term, for `lexical_coverage`: over the roadmap's
+        # own chunks only, whose words name topics; the cards' prose would make everyday
+        # words ("good", "world") look like roadmap terms.
+        outline = [text for text, c in zip(corpus, self.chunks) if c.kind != "card"]
+        self._df = Counter(t for doc in self._tokenize(outline, ids=False) for t in set(doc))
 
     def covers(self, query: str, hits: Sequence[Hit]) -> bool:
         """Whether the corpus answers `query`: a close embedding match, or most of its words
@@ -160,7 +163,7 @@ class Retriever:
         terms = self._content_terms(query)
         if not terms:
             return 0.0
-        n = len(self.chunks)
+        n = sum(1 for c in self.chunks if c.kind != "card")
         idf = {t: math.log(1 + n / df) for t, df in self._df.items()}
         unknown = math.log(1 + n)
         weights = [idf.get(t, unknown) for t in terms]

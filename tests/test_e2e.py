@@ -38,8 +38,10 @@ def test_ingest_the_real_roadmap(ingested, real_roadmap: Path, count_embedder_to
     from ingest.sync import chunk_file
 
     assert ingested.returncode == 0, ingested.stderr
-    n = len(chunk_file(real_roadmap))
-    assert f"ingested 1 file(s): {n} chunks ({n} embedded, 0 removed, 0 unchanged)" in ingested.stdout
+    cards = sorted((real_roadmap.parent / "cards").glob("*.md"))
+    n = len(chunk_file(real_roadmap)) + sum(len(chunk_file(c, card=True)) for c in cards)
+    files = 1 + len(cards)
+    assert f"ingested {files} file(s): {n} chunks ({n} embedded, 0 removed, 0 unchanged)" in ingested.stdout
 
 
 def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path) -> None:
@@ -54,6 +56,8 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert len(kl["citations"]) >= 1
     assert any("8. Information Theory" in c["path"] for c in kl["citations"])
     assert "KL Divergence" in kl["answer"]
+    # The plain-words definition comes from the knowledge card, quoted by code, not the model.
+    assert "measures how much one probability distribution differs from a reference" in kl["answer"]
     numbers = cited_numbers(kl["answer"])
     assert numbers and max(numbers) <= len(kl["citations"])
     assert set(kl["timings_ms"]) == {"retrieve", "first_token", "total"}

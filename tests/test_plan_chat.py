@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.curriculum import Curriculum
+from app.errors import TutorError
 from app.plan_chat import ASK_PREFIX, PlanChat, is_plan_request, parse
 from app.skills import SkillTree
 from app.study import StudyPlanner
@@ -60,6 +61,10 @@ def chat(curriculum: Curriculum) -> PlanChat:
             "8 hours a week for 12 weeks, I know Python, I want to build LLM apps",
             {"hours_per_week": 8.0, "weeks": 12, "known": ("Python",), "goal": "build LLM apps"},
         ),
+        (
+            "Make me a study plan to become a data engineer in 6 months at 4 hours per week",
+            {"hours_per_week": 4.0, "weeks": 26, "goal": "data engineer"},
+        ),
         ("How do I rebase a branch?", {}),
     ],
     ids=[
@@ -73,6 +78,7 @@ def chat(curriculum: Curriculum) -> PlanChat:
         "become",
         "would-like-to",
         "the-tutors-own-example",
+        "goal-then-duration-and-hours",
         "nothing",
     ],
 )
@@ -168,3 +174,11 @@ def test_following_the_tutors_own_example_gives_a_plan(curriculum: Curriculum, e
     assert reply.plan is not None
     assert reply.plan.targets == list(curriculum.tracks["llm-application-engineer"].targets)
     assert "Skipped as known: Python." in reply.text
+
+
+def test_a_date_that_does_not_exist(chat: PlanChat) -> None:
+    with pytest.raises(TutorError, match="that date does not exist"):
+        parse("study plan until 2027-02-30, 5 hours a week")
+    reply = chat.reply("Make me a study plan for mlops-engineer, 5 hours a week until 2027-02-30")
+    assert reply.plan is None
+    assert reply.text.startswith("I couldn't make that plan: that date does not exist")

@@ -263,11 +263,12 @@ def test_known_units_are_skipped(curriculum: Curriculum) -> None:
     [
         (0, 8, [CORE_LANGUAGES], "hours per week must be more than 0"),
         (-3, 8, [CORE_LANGUAGES], "hours per week must be more than 0"),
+        (0.05, 8, [CORE_LANGUAGES], "hours per week"),  # under the planner's 0.1 h step: nothing fits
         (6, 0, [CORE_LANGUAGES], "at least one week"),
         (6, -2, [CORE_LANGUAGES], "at least one week"),
         (6, 8, [], "matches no topic"),
     ],
-    ids=["zero-hours", "negative-hours", "zero-weeks", "negative-weeks", "no-targets"],
+    ids=["zero-hours", "negative-hours", "under-a-tenth", "zero-weeks", "negative-weeks", "no-targets"],
 )
 def test_impossible_requests_raise(
     curriculum: Curriculum, hours: float, weeks: int, targets: list[str], message: str
