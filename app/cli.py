@@ -85,6 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tutor: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tutor topics | head`): stop quietly, like other shell tools.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if args.debug:
             raise
@@ -195,7 +201,7 @@ def cmd_topics(args: argparse.Namespace, settings) -> int:
             "path": list(node.path),
             "parent": node.parent,
             "prerequisites": sorted(curriculum.prerequisites.get(node.id, ())) if node.unit else [],
-            "hours": round(sum(curriculum.hours[u] for u in units), 1),
+            "hours": float(round(sum(curriculum.hours[u] for u in units), 1)),
         }
         if args.json:
             print(json.dumps(record, ensure_ascii=False))

@@ -37,6 +37,10 @@ _GOAL = re.compile(
     r"\b(?:I want to|I'd like to|I would like to|goal is to|my goal is|to become|become|for)\s+([^.;!?]+)",
     re.IGNORECASE,
 )
+_TRAILING_NUMBERS = re.compile(
+    r"\s+(?:in|at|for|over|within|with|by|until)\s+\d|\s+\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.IGNORECASE)
 
 
@@ -73,6 +77,8 @@ def parse(message: str) -> dict:
         for clause in re.split(r"[,;:.!?]", message)
         for match in _GOAL.findall(clause)
     ]
+    # "a data engineer in 6 months at 4 hours per week": the goal stops where the numbers start.
+    goals = [_TRAILING_NUMBERS.split(g)[0].strip() for g in goals]
     goals = [g for g in goals if g and not _HOURS.search(g) and not _WEEKS.search(g)]
     if goals:
         found["goal"] = goals[-1]

@@ -94,8 +94,8 @@ def make_plan(
     start: date,
 ) -> Plan:
     """Lay the targets and their missing prerequisites into weeks."""
-    if hours_per_week <= 0:
-        raise TutorError("hours per week must be more than 0")
+    if hours_per_week < 0.1:
+        raise TutorError("hours per week must be at least 0.1")
     if weeks <= 0:
         raise TutorError("the plan needs at least one week")
     if not targets:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 TRACK_MATCH = 0.45  # cosine at which free text names a track
 UNIT_MATCH = 0.35  # cosine at which free text names a unit
+TRACK_MARGIN = 0.1
 MAX_FREE_TARGETS = 3
 MAX_WEEKS = 520
 
@@ -63,8 +64,8 @@ class StudyPlanner:
 
     @staticmethod
     def weeks_for(request: PlanRequest, start: date) -> int:
-        if request.hours_per_week <= 0:
-            raise TutorError(f"hours per week must be more than 0 (got {request.hours_per_week:g})")
+        if request.hours_per_week < 0.1:
+            raise TutorError(f"hours per week must be at least 0.1 (got {request.hours_per_week:g})")
         if request.hours_per_week > 7 * 24:
             raise TutorError(f"a week has 168 hours; {request.hours_per_week:g} per week is not possible")
         if request.weeks is not None and request.until is not None:
@@ -118,7 +119,9 @@ class StudyPlanner:
         query = np.asarray(embeddings.embed_query(text))
         scores = self._vectors @ query
         track_scores, unit_scores = scores[: len(tracks)], scores[len(tracks) :]
-        if len(tracks) and track_scores.max() >= TRACK_MATCH and track_scores.max() >= unit_scores.max():
+        # A track named outright ("become a data engineer") beats a slightly closer single unit.
+        best_track = track_scores.max() if len(tracks) else -1.0
+        if best_track >= TRACK_MATCH and best_track >= unit_scores.max() - TRACK_MARGIN:
             return list(tracks[int(track_scores.argmax())].targets)
         best = np.argsort(-unit_scores, kind="stable")[:MAX_FREE_TARGETS]
         chosen = [units[i].id for i in best if unit_scores[i] >= UNIT_MATCH]

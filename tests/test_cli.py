@@ -369,8 +369,8 @@ def test_plan_ics_to_a_file(tutor_cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--hours-per-week", "0", "--weeks", "8"], "hours per week must be more than 0 (got 0)"),
-        (["--hours-per-week", "-3", "--weeks", "8"], "hours per week must be more than 0 (got -3)"),
+        (["--hours-per-week", "0", "--weeks", "8"], "hours per week must be at least 0.1 (got 0)"),
+        (["--hours-per-week", "-3", "--weeks", "8"], "hours per week must be at least 0.1 (got -3)"),
         (["--hours-per-week", "6", "--weeks", "0"], "the number of weeks must be at least 1 (got 0)"),
         (
             ["--hours-per-week", "6", "--until", "2027-01-01", "--start", "2027-01-04"],

@@ -261,8 +261,8 @@ def test_known_units_are_skipped(curriculum: Curriculum) -> None:
 @pytest.mark.parametrize(
     ("hours", "weeks", "targets", "message"),
     [
-        (0, 8, [CORE_LANGUAGES], "hours per week must be more than 0"),
-        (-3, 8, [CORE_LANGUAGES], "hours per week must be more than 0"),
+        (0, 8, [CORE_LANGUAGES], "hours per week must be at least 0.1"),
+        (-3, 8, [CORE_LANGUAGES], "hours per week must be at least 0.1"),
         (0.05, 8, [CORE_LANGUAGES], "hours per week"),  # under the planner's 0.1 h step: nothing fits
         (6, 0, [CORE_LANGUAGES], "at least one week"),
         (6, -2, [CORE_LANGUAGES], "at least one week"),

@@ -140,8 +140,8 @@ def test_weeks_for(fields: dict, weeks: int) -> None:
         ({"weeks": -2}, "the number of weeks must be at least 1 (got -2)"),
         ({"weeks": MAX_WEEKS + 1}, "plans go up to 520 weeks"),
         ({"until": START + timedelta(weeks=MAX_WEEKS, days=1)}, "plans go up to 520 weeks"),
-        ({"weeks": 4, "hours_per_week": 0}, "hours per week must be more than 0 (got 0)"),
-        ({"weeks": 4, "hours_per_week": -3}, "hours per week must be more than 0 (got -3)"),
+        ({"weeks": 4, "hours_per_week": 0}, "hours per week must be at least 0.1 (got 0)"),
+        ({"weeks": 4, "hours_per_week": -3}, "hours per week must be at least 0.1 (got -3)"),
         ({"weeks": 4, "hours_per_week": 169}, "a week has 168 hours"),
     ],
     ids=[
