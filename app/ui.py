@@ -56,8 +56,13 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def escape(text: str) -> str:
-    """Text shown as-is: no live HTML (`<`, `>`, `&`) and no Markdown markup."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    """Text shown as-is: no live HTML (`<`, `>`, `&`), no Markdown markup, no auto-links."""
+    return _break_autolinks(_MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+def _break_autolinks(text: str) -> str:
+    # Escaping the punctuation of "://", "www." and "@" stops GFM from linking bare text.
+    return _AUTOLINK.sub(lambda m: re.sub(r"([:/.@])", r"\\\1", m.group(0)), text)
 
 
 def chat_markdown(text: str) -> str:
@@ -67,8 +72,9 @@ def chat_markdown(text: str) -> str:
     image syntax may pass: `<>&` become entities, brackets are escaped, and
     bare URLs are broken up so they are not linked.
     """
-    text = html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
-    return _AUTOLINK.sub(lambda m: re.sub(r"([:/.@])", r"\\\1", m.group(0)), text)
+    # Backslashes first: a learner's own "\\[" must not cancel the escape added here.
+    text = html.escape(text, quote=False).replace("\\", "\\\\")
+    return _break_autolinks(text.replace("[", "\\[").replace("]", "\\]"))
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
