@@ -83,7 +83,9 @@ class Retriever:
         # own chunks only, whose words name topics; the cards' prose would make everyday
         # words ("good", "world") look like roadmap terms.
         outline = [text for text, c in zip(corpus, self.chunks) if c.kind != "card"]
+        self._outline_size = len(outline)
         self._df = Counter(t for doc in self._tokenize(outline, ids=False) for t in set(doc))
+        self._idf = {t: math.log(1 + len(outline) / df) for t, df in self._df.items()}
 
     def covers(self, query: str, hits: Sequence[Hit]) -> bool:
         """Whether the corpus answers `query`: a close embedding match, or most of its words
@@ -163,9 +165,8 @@ class Retriever:
         terms = self._content_terms(query)
         if not terms:
             return 0.0
-        n = sum(1 for c in self.chunks if c.kind != "card")
-        idf = {t: math.log(1 + n / df) for t, df in self._df.items()}
-        unknown = math.log(1 + n)
+        idf = self._idf
+        unknown = math.log(1 + self._outline_size)
         weights = [idf.get(t, unknown) for t in terms]
         found = sum(w for t, w in zip(terms, weights) if t in idf)
         return found / sum(weights)
