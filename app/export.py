@@ -35,7 +35,11 @@ def to_markdown(plan: Plan, summary: str = "", tips: dict[int, str] | None = Non
             lines += ["", f"> {tips[week.week]}"]
     if plan.unscheduled:
         lines += ["", "## Did not fit", ""]
-        lines += [f"- {title} ({hours:g} h)" for _, title, hours in plan.unscheduled]
+        # With its path: "Core Concepts" alone could be any of eight sections.
+        lines += [
+            f"- {title} ({hours:g} h) — {' › '.join(plan.paths.get(topic_id, ()))}"
+            for topic_id, title, hours in plan.unscheduled
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -52,6 +52,7 @@ class Plan:
     weeks: list[Week]
     unscheduled: list[tuple[str, str, float]]  # (topic id, title, hours)
     hours_per_week: float
+    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of unscheduled topics
 
     @property
     def total_hours(self) -> float:
@@ -121,7 +122,8 @@ def make_plan(
             a = tree[area]
             if not calendar.place(Item(a.id, f"Project: {a.title}", a.path, size / 10, "project")):
                 unscheduled.append((a.id, f"Project: {a.title}", size / 10))
-    return Plan(goal, list(targets), calendar.used_weeks(), unscheduled, hours_per_week)
+    paths = {topic_id: tree[topic_id].path for topic_id, _, _ in unscheduled}
+    return Plan(goal, list(targets), calendar.used_weeks(), unscheduled, hours_per_week, paths)
 
 
 class _Calendar:

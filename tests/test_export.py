@@ -64,7 +64,10 @@ def test_markdown_lists_what_did_not_fit(plan: Plan) -> None:
     text = to_markdown(plan, summary="Start with the overview.")
     assert "\nStart with the overview.\n" in text
     tail = text.split("## Did not fit\n\n", 1)[1]
-    assert tail.splitlines() == [f"- {title} ({hours:g} h)" for _, title, hours in plan.unscheduled]
+    assert tail.splitlines() == [
+        f"- {title} ({hours:g} h) — {' › '.join(plan.paths[topic_id])}"
+        for topic_id, title, hours in plan.unscheduled
+    ]
     assert "- [ ]" not in tail  # unscheduled topics are not checklist items
 
 
