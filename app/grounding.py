@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from app.citations import before_final_punctuation
+
 if TYPE_CHECKING:
     from app.retrieve import Hit
 
@@ -124,7 +126,10 @@ def lead(hits: Sequence[Hit], definition: str = "") -> str:
     summary = flatten(top.text)
     text = f"The roadmap covers this under {where} [1]" + (f": {summary}." if summary else ".")
     if definition:
-        text += " In plain words: " + _before_end(definition.strip(), " [1]")
+        definition = definition.strip()
+        if definition[-1:] not in (".", "!", "?"):
+            definition += "."
+        text += " In plain words: " + before_final_punctuation(definition, " [1]")
     return text
 
 
@@ -137,9 +142,3 @@ def best_sentence(question: str, note: str, embeddings) -> str:
         return ""
     vectors = np.asarray(embeddings.embed_documents([question, *sentences]))
     return sentences[int((vectors[1:] @ vectors[0]).argmax())]
-
-
-def _before_end(sentence: str, marker: str) -> str:
-    if sentence and sentence[-1] in ".!?":
-        return f"{sentence[:-1]}{marker}{sentence[-1]}"
-    return f"{sentence}{marker}."

@@ -194,6 +194,18 @@ def test_help_lists_the_commands(tutor_cli, tmp_path: Path) -> None:
     assert not (tmp_path / "home").exists()  # --help stores nothing
 
 
+def run_python(code: str, home: Path) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter with a bare environment and its own TUTOR_HOME."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "TUTOR_HOME": str(home)},
+    )
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -217,14 +229,7 @@ def test_light_commands_import_no_heavy_library(args: list[str], tmp_path: Path)
         "    code = exit.code\n"
         f"print(json.dumps([code, [m for m in {HEAVY_MODULES!r} if m in sys.modules]]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "TUTOR_HOME": str(tmp_path / "home")},
-    )
+    done = run_python(code, tmp_path / "home")
     exit_code, heavy = json.loads(done.stdout.splitlines()[-1])
     assert exit_code == 0, done.stderr
     assert heavy == []
@@ -239,14 +244,7 @@ def test_importing_the_library_does_no_work(tmp_path: Path) -> None:
         f"print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
     )
     home = tmp_path / "home"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "TUTOR_HOME": str(home)},
-    )
+    done = run_python(code, home)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
     assert not home.exists()  # no mkdir, no index, no model file at import
