@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--prune", action="store_true", help="drop sources ingested earlier but not named now"
     )
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="embed everything again into a fresh index, for one that cannot be read "
+        "(sources from earlier runs are not kept)",
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     for name, helptext in (
@@ -134,7 +140,7 @@ def read_questions(questions: Sequence[str], file: Path | None) -> list[str]:
 def cmd_ingest(args: argparse.Namespace, settings) -> int:
     from ingest.sync import ingest
 
-    report = ingest(settings, args.paths, prune=args.prune, progress=not args.quiet)
+    report = ingest(settings, args.paths, prune=args.prune, progress=not args.quiet, rebuild=args.rebuild)
     for line in report.skipped:
         print(f"tutor: skipped {line}", file=sys.stderr)
     print(report.summary())

@@ -6,7 +6,6 @@ import os
 from typing import TYPE_CHECKING
 
 from app.curriculum import Curriculum
-from app.errors import IndexMissingError
 from app.llm import Backend, build_backend, check_backend_settings
 from app.retrieve import Retriever
 from app.settings import Settings
@@ -14,7 +13,7 @@ from app.skills import SkillTree
 from app.study import StudyPlanner
 from app.tutor import Tutor
 from ingest.embed import load_embeddings
-from ingest.store import Store, connect
+from ingest.index import open_index
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -30,13 +29,11 @@ def prepare_process() -> None:
 
 
 def open_retriever(settings: Settings) -> Retriever:
-    """The retriever over the existing index; a missing index is a user error."""
-    if not settings.chroma_url and not settings.chroma_dir.exists():
-        # Checked before connecting: opening an embedded Chroma creates its files.
-        raise IndexMissingError("no index yet: run 'tutor ingest' first")
-    store = Store.open(connect(settings.chroma_url, settings.chroma_dir), settings.collection)
+    """The retriever over the existing index; a missing or damaged index is a user error."""
+    index = open_index(settings)
+    index.open()  # a missing, empty or damaged index fails here, before the embedder loads
     return Retriever(
-        store,
+        index,
         load_embeddings(batch_size=settings.embed_batch_size),
         min_relevance=settings.min_relevance,
         min_lexical=settings.min_lexical_coverage,

@@ -7,3 +7,7 @@ class TutorError(Exception):
 
 class IndexMissingError(TutorError):
     """No usable index: the fix is always to run ingest."""
+
+
+class IndexDamagedError(TutorError):
+    """The index exists but cannot be read: the fix is `tutor ingest --rebuild`."""

@@ -13,6 +13,7 @@ different sections; the card travels with the hit as its `note`.
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from ingest.store import Store, StoredChunk
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
+
+    from ingest.index import Index
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
 CANDIDATES = 200
@@ -46,46 +49,83 @@ class Hit:
     note: str = ""
 
 
+class Corpus:
+    """One index generation's chunks, with the lexical index and term statistics over them.
+
+    Built whole and then swapped in by one assignment, so a search running on
+    another thread sees either the old corpus or the new one, never a mix.
+    """
+
+    def __init__(self, store: Store, stemmer) -> None:
+        import bm25s
+
+        self.store = store
+        self.chunks = store.all_chunks()
+        self.by_id = {c.id: c for c in self.chunks}
+        self.sections: dict[tuple[str, ...], StoredChunk] = {}
+        self.cards: dict[tuple[str, ...], list[StoredChunk]] = {}
+        for c in self.chunks:
+            if c.kind == "section":
+                self.sections.setdefault(c.path, c)  # a split section: its first piece
+            elif c.kind == "card":
+                self.cards.setdefault(c.path, []).append(c)  # explanation, then the rest
+        corpus = [embed_text(c.path, c.text) for c in self.chunks]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(_tokenize(stemmer, corpus), show_progress=False)
+        # Document frequency of each stemmed term, for `lexical_coverage`: over the roadmap's
+        # own chunks only, whose words name topics; the cards' prose would make everyday
+        # words ("good", "world") look like roadmap terms.
+        outline = [text for text, c in zip(corpus, self.chunks) if c.kind != "card"]
+        self.outline_size = len(outline)
+        self.df = Counter(t for doc in _tokenize(stemmer, outline, ids=False) for t in set(doc))
+        self.idf = {t: math.log(1 + len(outline) / df) for t, df in self.df.items()}
+
+
 class Retriever:
-    """Ranks stored chunks for a question. Build once; `search` is cheap."""
+    """Ranks stored chunks for a question. Build once; `search` is cheap.
+
+    Before each search it reads the index's pointer (one small read) and, when an
+    ingest has switched it to a new generation, loads that one: a running
+    `tutor serve` answers from the new index as soon as an ingest finishes.
+    """
 
     def __init__(
         self,
-        store: Store,
+        index: Index,
         embeddings: Embeddings,
         *,
         lexical_weight: float = 0.5,
         min_relevance: float = 0.25,
         min_lexical: float = 0.5,
     ) -> None:
-        import bm25s
         import Stemmer
 
-        self.store = store
+        self.index = index
         self.embeddings = embeddings
         self.lexical_weight = lexical_weight
         self.min_relevance = min_relevance
         self.min_lexical = min_lexical
-        self.chunks = store.all_chunks()
-        self.by_id = {c.id: c for c in self.chunks}
-        self._sections: dict[tuple[str, ...], StoredChunk] = {}
-        self._cards: dict[tuple[str, ...], list[StoredChunk]] = {}
-        for c in self.chunks:
-            if c.kind == "section":
-                self._sections.setdefault(c.path, c)  # a split section: its first piece
-            elif c.kind == "card":
-                self._cards.setdefault(c.path, []).append(c)  # explanation, then the rest
         self._stemmer = Stemmer.Stemmer("english")
-        corpus = [embed_text(c.path, c.text) for c in self.chunks]
-        self._bm25 = bm25s.BM25()
-        self._bm25.index(self._tokenize(corpus), show_progress=False)
-        # Document frequency of each stemmed term, for `lexical_coverage`: over the roadmap's
-        # own chunks only, whose words name topics; the cards' prose would make everyday
-        # words ("good", "world") look like roadmap terms.
-        outline = [text for text, c in zip(corpus, self.chunks) if c.kind != "card"]
-        self._outline_size = len(outline)
-        self._df = Counter(t for doc in self._tokenize(outline, ids=False) for t in set(doc))
-        self._idf = {t: math.log(1 + len(outline) / df) for t, df in self._df.items()}
+        self._reload = threading.Lock()
+        self.corpus = Corpus(index.open(), self._stemmer)
+
+    @property
+    def store(self) -> Store:
+        return self.corpus.store
+
+    @property
+    def chunks(self) -> list[StoredChunk]:
+        return self.corpus.chunks
+
+    def refresh(self) -> Corpus:
+        """The corpus of the active generation, loading it if an ingest switched generations."""
+        name = self.index.active_name()
+        if name == self.corpus.store.name:
+            return self.corpus
+        with self._reload:
+            if name != self.corpus.store.name:  # another thread may have loaded it meanwhile
+                self.corpus = Corpus(self.index.open(name), self._stemmer)
+        return self.corpus
 
     def covers(self, query: str, hits: Sequence[Hit]) -> bool:
         """Whether the corpus answers `query`: a close embedding match, or most of its words
@@ -108,7 +148,8 @@ class Retriever:
         Common corpus words ("time", "data") match everyday questions too: "the best
         time to visit Kyoto" must not count as covered because time series are.
         """
-        return any(0 < self._df.get(t, 0) <= RARE_DF for t in self._content_terms(query))
+        df = self.corpus.df
+        return any(0 < df.get(t, 0) <= RARE_DF for t in self._content_terms(query))
 
     def _content_terms(self, query: str) -> list[str]:
         # The longer stopword list: "what", "how", "all" say nothing about coverage.
@@ -121,39 +162,40 @@ class Retriever:
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The k best chunks for `query`, one per section, best first."""
-        dense = self.store.nearest(self.embeddings.embed_query(query), min(CANDIDATES, len(self.chunks)))
+        from chromadb.errors import NotFoundError
+
+        vector = self.embeddings.embed_query(query)
+        corpus = self.refresh()
+        try:
+            dense = corpus.store.nearest(vector, min(CANDIDATES, len(corpus.chunks)))
+        except NotFoundError:
+            # An ingest switched generations and deleted this one between the pointer read and
+            # the query: read the pointer again.
+            corpus = self.refresh()
+            dense = corpus.store.nearest(vector, min(CANDIDATES, len(corpus.chunks)))
         similarity = dict(dense)
         fused: dict[str, float] = {}
         for rank, (cid, _) in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, cid in enumerate(self._lexical(query, len(dense))):
+        for rank, cid in enumerate(self._lexical(corpus, query, len(dense))):
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         hits: list[Hit] = []
         seen_paths: set[tuple[str, ...]] = set()
         for cid in ranked:
-            chunk = self.by_id.get(cid)
+            chunk = corpus.by_id.get(cid)
             if chunk is None or cid not in similarity or chunk.path in seen_paths:
                 continue
             seen_paths.add(chunk.path)
-            card = self._cards.get(chunk.path, [])
+            card = corpus.cards.get(chunk.path, [])
             if chunk.kind == "card":
-                chunk = self._sections.get(chunk.path, chunk)
+                chunk = corpus.sections.get(chunk.path, chunk)
             # The card's explanation only: its self-check Q&A would tempt the model to copy it.
             note = card[0].text if card and card[0].id != chunk.id else ""
-            hits.append(Hit(self._whole_section(chunk), similarity[cid], note))
+            hits.append(Hit(_whole_section(corpus, chunk), similarity[cid], note))
             if len(hits) == k:
                 break
         return hits
-
-    def _whole_section(self, chunk: StoredChunk) -> StoredChunk:
-        """A short section reads better whole than as the one bullet group that matched."""
-        if chunk.kind != "group":
-            return chunk
-        whole = self._sections.get(chunk.path)
-        if whole is None or whole.tiktoken_tokens > WHOLE_SECTION_TOKENS:
-            return chunk
-        return whole
 
     def lexical_coverage(self, query: str) -> float:
         """Share of the query's information (IDF-weighted terms) that the corpus contains.
@@ -165,22 +207,31 @@ class Retriever:
         terms = self._content_terms(query)
         if not terms:
             return 0.0
-        idf = self._idf
-        unknown = math.log(1 + self._outline_size)
+        idf = self.corpus.idf
+        unknown = math.log(1 + self.corpus.outline_size)
         weights = [idf.get(t, unknown) for t in terms]
         found = sum(w for t, w in zip(terms, weights) if t in idf)
         return found / sum(weights)
 
-    def _tokenize(self, texts: list[str], ids: bool = True):
-        import bm25s
-
-        return bm25s.tokenize(
-            texts, stopwords="en", stemmer=self._stemmer, show_progress=False, return_ids=ids
-        )
-
-    def _lexical(self, query: str, n: int) -> Sequence[str]:
-        tokens = self._tokenize([query])
+    def _lexical(self, corpus: Corpus, query: str, n: int) -> Sequence[str]:
+        tokens = _tokenize(self._stemmer, [query])
         if not tokens.vocab:  # only stopwords or punctuation: nothing to match
             return []
-        docs, scores = self._bm25.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False)
-        return [self.chunks[int(i)].id for i, s in zip(docs[0], scores[0]) if s > 0]
+        docs, scores = corpus.bm25.retrieve(tokens, k=min(n, len(corpus.chunks)), show_progress=False)
+        return [corpus.chunks[int(i)].id for i, s in zip(docs[0], scores[0]) if s > 0]
+
+
+def _whole_section(corpus: Corpus, chunk: StoredChunk) -> StoredChunk:
+    """A short section reads better whole than as the one bullet group that matched."""
+    if chunk.kind != "group":
+        return chunk
+    whole = corpus.sections.get(chunk.path)
+    if whole is None or whole.tiktoken_tokens > WHOLE_SECTION_TOKENS:
+        return chunk
+    return whole
+
+
+def _tokenize(stemmer, texts: list[str], ids: bool = True):
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False, return_ids=ids)

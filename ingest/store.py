@@ -8,19 +8,22 @@ their source file and token counts. The collection uses cosine distance, so
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from app.errors import IndexMissingError, TutorError
+from app.errors import IndexDamagedError, TutorError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
     from ingest.chunk import Chunk
+
+REBUILD = "run 'tutor ingest --rebuild'"
+COPY_BATCH = 1000  # under Chroma's per-request limit (5461 embedded)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,23 @@ def connect(chroma_url: str | None, chroma_dir: Path) -> ClientAPI:
                 f"cannot reach the Chroma server at {chroma_url} ({exc.__class__.__name__}); "
                 "start it with 'chroma run' or unset TUTOR_CHROMA_URL"
             ) from exc
+    from chromadb.errors import ChromaError
+
     chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(chroma_dir), settings=options)
+    try:
+        return chromadb.PersistentClient(path=str(chroma_dir), settings=options)
+    except ChromaError as exc:  # e.g. chroma.sqlite3 is not a database
+        from chromadb.api.client import SharedSystemClient
+
+        # Chroma caches the half-started client per folder; the next attempt must start afresh.
+        SharedSystemClient.clear_system_cache()
+        raise damaged(f"in {chroma_dir}", exc) from exc
+
+
+def damaged(where: str, exc: BaseException) -> IndexDamagedError:
+    """Chroma failing to read its own data, as one line that names the fix."""
+    reason = " ".join(str(exc).split()) or exc.__class__.__name__
+    return IndexDamagedError(f"the index {where} cannot be read ({reason}): {REBUILD}")
 
 
 class Store:
@@ -71,20 +89,16 @@ class Store:
         self.collection = collection
 
     @classmethod
-    def open(cls, client: ClientAPI, name: str, create: bool = False) -> Store:
-        """Open the collection; without `create`, a missing one is a user error."""
-        if create:
-            collection = client.get_or_create_collection(
-                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-            )
-            return cls(collection)
-        try:
-            collection = client.get_collection(name, embedding_function=None)
-        except Exception as exc:
-            raise IndexMissingError("no index yet: run 'tutor ingest' first") from exc
-        if collection.count() == 0:
-            raise IndexMissingError("the index is empty: run 'tutor ingest' first")
+    def create(cls, client: ClientAPI, name: str, metadata: dict | None = None) -> Store:
+        """A new collection for chunks, searched by cosine similarity."""
+        collection = client.create_collection(
+            name, configuration={"hnsw": {"space": "cosine"}}, metadata=metadata, embedding_function=None
+        )
         return cls(collection)
+
+    @property
+    def name(self) -> str:
+        return self.collection.name
 
     def count(self) -> int:
         return self.collection.count()
@@ -115,10 +129,19 @@ class Store:
             ],
         )
 
-    def delete(self, ids: Iterable[str]) -> None:
-        ids = list(ids)
-        if ids:
-            self.collection.delete(ids=ids)
+    def copy_from(self, other: Store, ids: Sequence[str]) -> None:
+        """Copy chunks with their stored vectors from another collection: no embedding needed."""
+        for start in range(0, len(ids), COPY_BATCH):
+            part = other.collection.get(
+                ids=list(ids[start : start + COPY_BATCH]), include=["embeddings", "documents", "metadatas"]
+            )
+            if part["ids"]:
+                self.collection.add(
+                    ids=part["ids"],
+                    embeddings=part["embeddings"],
+                    documents=part["documents"],
+                    metadatas=part["metadatas"],
+                )
 
     def all_chunks(self) -> list[StoredChunk]:
         """Everything in the index, in source and document order."""

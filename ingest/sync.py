@@ -1,25 +1,29 @@
 """`tutor ingest`: bring the index in line with the roadmap and any extra markdown.
 
 Chunk ids derive from content, so syncing is a set difference per source file:
-new ids are embedded and added, ids no longer produced are deleted, the rest
-is left alone. Re-running on unchanged files embeds nothing. Every file is read
-and chunked before the index is touched, so a bad file aborts the run with the
-index as it was.
+new ids are embedded, ids no longer produced are dropped, the rest keep their
+stored vectors. Re-running on unchanged files embeds nothing and writes
+nothing. Every file is read and chunked before the index is touched, so a bad
+file aborts the run with the index as it was. Changes go into a new generation
+that replaces the active one only once it is complete (`ingest/index.py`), so an
+ingest that fails or is killed half-way leaves the previous index answering.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import TutorError
+from app.errors import IndexDamagedError, TutorError
 from app.settings import PROJECT_ROOT, Settings
 from ingest.chunk import Chunk, chunk_sections
 from ingest.embed import EMBEDDER_MAX_TOKENS, embedder_token_counter, load_embeddings, tiktoken_counter
+from ingest.index import Index, open_index
 from ingest.markdown import parse_cards, parse_sections
-from ingest.store import Store, connect
+from ingest.store import Store
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -35,6 +39,8 @@ class IngestReport:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     other_sources: list[str] = field(default_factory=list)
+    leftovers: int = 0  # half-built generations of killed runs, deleted
+    set_aside: Path | None = None  # where --rebuild moved an unreadable index
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -45,6 +51,10 @@ class IngestReport:
         )
         if self.other_sources:
             line += f"; kept {len(self.other_sources)} source(s) from earlier runs (--prune drops them)"
+        if self.leftovers:
+            line += f"; deleted {self.leftovers} half-built index(es) left by an interrupted run"
+        if self.set_aside:
+            line += f"; moved the unreadable index to {self.set_aside} (delete it when you no longer need it)"
         return line
 
 
@@ -109,9 +119,17 @@ def chunk_file(path: Path, card: bool = False) -> list[Chunk]:
 
 
 def ingest(
-    settings: Settings, extra: Sequence[Path] = (), prune: bool = False, progress: bool = True
+    settings: Settings,
+    extra: Sequence[Path] = (),
+    prune: bool = False,
+    progress: bool = True,
+    rebuild: bool = False,
 ) -> IngestReport:
-    """Sync the roadmap (and `extra` files or folders) into the index."""
+    """Sync the roadmap (and `extra` files or folders) into the index.
+
+    `rebuild` embeds everything again into a fresh index, reading nothing from
+    the old one (which may be unreadable); sources from earlier runs are not kept.
+    """
     started = time.perf_counter()
     report = IngestReport()
     has_cards = settings.cards.is_dir() and any(settings.cards.rglob("*.md"))
@@ -127,29 +145,96 @@ def ingest(
     report.files = len(wanted)
     report.chunks = sum(len(c) for c in wanted.values())
 
-    store = Store.open(connect(settings.chroma_url, settings.chroma_dir), settings.collection, create=True)
-    existing = store.ids_by_source()
-    to_add: list[Chunk] = []
-    stale: list[str] = []
-    for source, chunks in wanted.items():
-        have = existing.get(source, set())
-        to_add.extend(c for c in chunks if c.id not in have)
-        stale.extend(have - {c.id for c in chunks})
-        report.unchanged += sum(1 for c in chunks if c.id in have)
-    others = sorted(set(existing) - set(wanted))
-    if prune:
-        stale.extend(cid for source in others for cid in existing[source])
-    else:
-        report.other_sources = others
-
-    if to_add:
-        _embed_and_add(store, to_add, settings, progress)
-    # Stale chunks go only after the new ones are in: an interrupted run leaves
-    # extra chunks behind, never a hole.
-    store.delete(stale)
+    with ingest_lock(settings):
+        index = _open_for_ingest(settings, rebuild, report)
+        for name in index.stale():
+            index.drop(name)
+            report.leftovers += 1
+        active = None if rebuild else index.active()
+        existing = active.ids_by_source() if active else {}
+        to_add: list[Chunk] = []
+        stale: set[str] = set()
+        for source, chunks in wanted.items():
+            have = existing.get(source, set())
+            to_add.extend(c for c in chunks if c.id not in have)
+            stale.update(have - {c.id for c in chunks})
+            report.unchanged += sum(1 for c in chunks if c.id in have)
+        others = sorted(set(existing) - set(wanted))
+        if prune:
+            stale.update(cid for source in others for cid in existing[source])
+        else:
+            report.other_sources = others
+        if active is None or to_add or stale:
+            keep = sorted(cid for ids in existing.values() for cid in ids if cid not in stale)
+            _build_generation(index, active, keep, to_add, settings, progress)
+        # else: nothing changed, and the active generation is left exactly as it is.
     report.added, report.removed = len(to_add), len(stale)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _build_generation(
+    index: Index,
+    active: Store | None,
+    keep: list[str],
+    to_add: list[Chunk],
+    settings: Settings,
+    progress: bool,
+) -> None:
+    """Fill a new generation (kept chunks copied with their vectors, new ones embedded), then switch."""
+    target = index.begin()
+    try:
+        if active is not None:
+            target.copy_from(active, keep)
+        if to_add:
+            _embed_and_add(target, to_add, settings, progress)
+        index.switch(target)
+    except BaseException:  # an error or Ctrl-C: readers never saw this generation
+        index.drop(target.name)
+        raise
+
+
+def _open_for_ingest(settings: Settings, rebuild: bool, report: IngestReport) -> Index:
+    """The index to sync into; with `rebuild`, an unreadable embedded index is moved aside first."""
+    try:
+        index = open_index(settings, create=True)
+        index.stale()  # reads Chroma's catalogue: an unreadable index fails here
+        return index
+    except IndexDamagedError:
+        if not rebuild or settings.chroma_url:
+            raise
+    report.set_aside = set_aside(settings.chroma_dir)
+    return open_index(settings, create=True)
+
+
+def set_aside(folder: Path) -> Path:
+    """Move an unreadable embedded index out of the way (kept, not deleted)."""
+    from chromadb.api.client import SharedSystemClient
+
+    # The client for this folder is cached per process and holds the old files open.
+    SharedSystemClient.clear_system_cache()
+    target = folder.with_name(f"{folder.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    folder.rename(target)
+    return target
+
+
+@contextmanager
+def ingest_lock(settings: Settings) -> Iterator[None]:
+    """One ingest at a time on an embedded index (a Chroma server has no shared lock file)."""
+    if settings.chroma_url:
+        yield
+        return
+    import fcntl
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with (settings.home / "ingest.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise TutorError(
+                f"another 'tutor ingest' is writing the index in {settings.home}; wait for it to finish"
+            ) from exc
+        yield  # the lock goes with the file, also when the process is killed
 
 
 def _embed_and_add(store: Store, chunks: list[Chunk], settings: Settings, progress: bool) -> None:

@@ -10,8 +10,12 @@ index build their own. A real LLM is forbidden unless a test is marked
 from __future__ import annotations
 
 import os
+import re
+import select
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,12 +188,11 @@ def mini_chunks(count_embedder_tokens, count_tiktoken):
 def retriever(mini_index: BuiltIndex, embeddings):
     """A real hybrid retriever over the session index."""
     from app.retrieve import Retriever
-    from ingest.store import Store, connect
+    from ingest.index import open_index
 
     settings = mini_index.settings
-    store = Store.open(connect(None, settings.chroma_dir), settings.collection)
     return Retriever(
-        store,
+        open_index(settings),
         embeddings,
         min_relevance=settings.min_relevance,
         min_lexical=settings.min_lexical_coverage,
@@ -287,3 +290,36 @@ def run_tutor(*args: str, home: Path, timeout: float = 300, **env: str) -> CliRe
 def tutor_cli() -> Callable[..., CliResult]:
     """`tutor_cli("retrieve", "--json", "Q", home=path, TUTOR_X="1")` runs the real `tutor` script."""
     return run_tutor
+
+
+@pytest.fixture(scope="session")
+def kill_ingest_midway() -> Callable[..., str]:
+    """`kill_ingest_midway(*paths, home=path, TUTOR_X="1")` starts `tutor ingest PATHS` and
+    SIGKILLs it once its progress bar shows chunks embedded; returns what it printed."""
+
+    def run(*paths: str, home: Path, timeout: float = 300, **env: str) -> str:
+        process = subprocess.Popen(
+            [str(TUTOR_BIN), "ingest", *paths],
+            env={**os.environ, "TUTOR_HOME": str(home), **env},
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        seen = b""
+        deadline = time.monotonic() + timeout
+        try:
+            # tqdm redraws "embedding:  8%|▊   | 32/400 [...]" with carriage returns.
+            while not re.search(rb"embedding: +\d+%\|[^|]*\| *[1-9]\d*/\d+", seen):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError(f"ingest never showed progress: {seen[-800:]!r}")
+                if select.select([process.stderr], [], [], 0.5)[0]:
+                    seen += os.read(process.stderr.fileno(), 65536)
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.kill()
+            process.wait(timeout=30)
+            process.stderr.close()
+        assert process.returncode == -signal.SIGKILL, seen[-800:]
+        return seen.decode("utf-8", "replace")
+
+    return run

@@ -52,7 +52,7 @@ def test_short_sections_are_returned_whole(retriever) -> None:
     for question in ("Git rebasing", "MLflow", "Weights & Biases", "Docker images", "generators"):
         for hit in retriever.search(question, 5):
             if hit.chunk.kind == "group":
-                section = retriever._sections[hit.chunk.path]
+                section = retriever.corpus.sections[hit.chunk.path]
                 assert section.tiktoken_tokens > WHOLE_SECTION_TOKENS, hit.chunk.path
     (top,) = retriever.search("Weights & Biases", 1)
     assert top.chunk.path == EXPERIMENT_TRACKING

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import IndexMissingError, TutorError
+from app.errors import TutorError
 from ingest.chunk import Chunk
 from ingest.store import Store, StoredChunk, connect
 
@@ -26,21 +26,7 @@ def make_chunk(cid: str, path: tuple[str, ...], text: str, source: str = "notes.
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return Store.open(connect(None, tmp_path / "chroma"), "roadmap", create=True)
-
-
-def test_open_without_an_index_says_to_ingest(tmp_path: Path) -> None:
-    client = connect(None, tmp_path / "chroma")
-    with pytest.raises(IndexMissingError, match="run 'tutor ingest' first"):
-        Store.open(client, "roadmap")
-    assert (tmp_path / "chroma").is_dir()  # the embedded Chroma lives where it was told
-
-
-def test_open_an_empty_index_says_to_ingest(tmp_path: Path) -> None:
-    client = connect(None, tmp_path / "chroma")
-    Store.open(client, "roadmap", create=True)
-    with pytest.raises(IndexMissingError, match="empty: run 'tutor ingest' first"):
-        Store.open(client, "roadmap")
+    return Store.create(connect(None, tmp_path / "chroma"), "roadmap")
 
 
 def test_chunks_round_trip_with_their_path(store: Store) -> None:
@@ -80,21 +66,10 @@ def test_nearest_caps_k_at_the_collection_size(store: Store) -> None:
     assert [cid for cid, _ in store.nearest([1.0, 0.0], k=50)] == ["x"]
 
 
-def test_delete_removes_only_the_given_ids(store: Store) -> None:
-    store.add(
-        [make_chunk("a", ("A",), "a"), make_chunk("b", ("B",), "b"), make_chunk("c", ("C",), "c")],
-        [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]],
-    )
-    store.delete([])
-    assert store.count() == 3
-    store.delete(iter(["a", "c"]))
-    assert [c.id for c in store.all_chunks()] == ["b"]
-
-
 def test_index_survives_a_new_client(tmp_path: Path) -> None:
-    store = Store.open(connect(None, tmp_path / "chroma"), "roadmap", create=True)
+    store = Store.create(connect(None, tmp_path / "chroma"), "roadmap")
     store.add([make_chunk("a", ("A",), "kept")], [[1.0, 0.0]])
-    reopened = Store.open(connect(None, tmp_path / "chroma"), "roadmap")
+    reopened = Store(connect(None, tmp_path / "chroma").get_collection("roadmap"))
     assert [(c.id, c.text) for c in reopened.all_chunks()] == [("a", "kept")]
 
 

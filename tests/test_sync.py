@@ -9,7 +9,7 @@ import pytest
 
 from app.errors import TutorError
 from app.settings import PROJECT_ROOT
-from ingest.store import Store, connect
+from ingest.index import open_index
 from ingest.sync import chunk_file, collect_files, ingest, read_markdown, source_key
 
 OLD_BULLET = "  - Metrics, hyperparameters, artifacts."
@@ -39,7 +39,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch, embeddings) -> RecordingEmbeddings
 
 
 def stored(settings) -> dict[str, set[str]]:
-    return Store.open(connect(None, settings.chroma_dir), settings.collection).ids_by_source()
+    return open_index(settings).open().ids_by_source()
 
 
 @pytest.fixture
@@ -218,8 +218,7 @@ def test_source_key_is_relative_inside_the_project(tmp_path: Path) -> None:
 def test_knowledge_cards_are_ingested_under_their_roadmap_paths(make_settings, shared_embedder) -> None:
     settings = make_settings(cards=Path(__file__).parent / "data" / "cards")
     report = ingest(settings, progress=False)
-    store = Store.open(connect(None, settings.chroma_dir), settings.collection)
-    cards = [c for c in store.all_chunks() if c.kind == "card"]
+    cards = [c for c in open_index(settings).open().all_chunks() if c.kind == "card"]
     # One card addresses a roadmap path; the file's title, intro and the heading that is
     # not a breadcrumb are not cards. A card embeds as its explanation and the rest.
     assert [c.path for c in cards] == [("Programming Basics", "2. Version Control")] * 2
