@@ -23,6 +23,7 @@ from app.errors import TutorError
 from app.grounding import best_sentence, check_sentences, lead
 from app.prompts import Prompt, load_prompt
 from app.retrieve import Hit, Retriever
+from ingest.markdown import strip_controls
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -35,7 +36,6 @@ _FOLLOWUP = re.compile(
     r"|\b(the (first|second|third|other|former|latter)|equivalents?)\b",
     re.IGNORECASE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Answer:
 
 def clean_question(question: str) -> str:
     """Normalise a learner's question; empty or oversized input is a user error."""
-    question = " ".join(_CONTROL.sub(" ", question).split())
+    question = " ".join(strip_controls(question).split())
     if not question:
         raise TutorError("the question is empty: type a question about the roadmap")
     if len(question) > MAX_QUESTION_CHARS:

@@ -26,6 +26,12 @@ _OUTLINE_ITEM = re.compile(
     r"^(\d+)[.)]\s+(?:\*\*(?P<bold>[^*]+?)\*\*|\[(?P<link>[^\]]+)\]\([^)]*\))\s*:?\s*$"
 )
 _MAX_HEADING_CHARS = 200
+# Terminal escape sequences (CSI such as colours and cursor moves, OSC such as window titles).
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+# Other C0/C1 control characters (tab and line breaks are text), then invisible characters
+# that reorder or hide text (bidi overrides and isolates, zero-width space, BOM).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile(r"[\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,15 @@ class Section:
 
     path: tuple[str, ...]
     text: str
+
+
+def strip_controls(text: str) -> str:
+    """Text without escape sequences, control characters or invisible reordering marks.
+
+    Control characters become spaces (so words they separated stay apart); escape
+    sequences and invisible marks are removed.
+    """
+    return _INVISIBLE.sub("", _CONTROL.sub(" ", _ESCAPE.sub("", text)))
 
 
 def clean_inline(text: str) -> str:

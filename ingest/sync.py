@@ -22,7 +22,7 @@ from app.settings import PROJECT_ROOT, Settings
 from ingest.chunk import Chunk, chunk_sections
 from ingest.embed import EMBEDDER_MAX_TOKENS, embedder_token_counter, load_embeddings, tiktoken_counter
 from ingest.index import Index, open_index
-from ingest.markdown import parse_cards, parse_sections
+from ingest.markdown import parse_cards, parse_sections, strip_controls
 from ingest.store import Store
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
@@ -79,20 +79,42 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
     return list(unique)
 
 
+# Files that are not text, by their first bytes: named, so the message says what the file is.
+SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF87a": "a GIF image",
+    b"GIF89a": "a GIF image",
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or a .docx/.xlsx file)",
+    b"\x1f\x8b": "a gzip archive",
+}
+
+
 def read_markdown(path: Path) -> str:
     """The file's text; binary or non-UTF-8 files are refused with a clear message."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TutorError(f"{path}: cannot read ({exc.strerror})") from exc
-    if b"\x00" in data[:8192]:
-        raise TutorError(f"{path}: looks like a binary file; ingest takes markdown text")
+    kind = next((name for magic, name in SIGNATURES.items() if data.startswith(magic)), None)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = "a WebP image"
+    elif kind is None and b"\x00" in data[:8192]:
+        kind = "a binary file"
+    elif kind is None and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5].lower() in (b"<svg ", b"<svg>", b"<?xml"):
+        kind = "an SVG image or other XML"
+    if kind:
+        raise TutorError(f"{path}: looks like {kind}, not markdown; ingest takes markdown text (.md, .txt)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TutorError(
             f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
         ) from exc
+    # Escape sequences and other control characters are never content, and printed by
+    # `tutor ask` they could rewrite what the terminal shows.
+    return strip_controls(text)
 
 
 def source_key(path: Path) -> str:

@@ -157,6 +157,13 @@ def test_ask_json_with_a_scripted_model(
         (["retrieve", "--k", "0", "What is Git?"], {}, "--k must be at least 1"),
         (["ingest", "{tmp}/missing.md"], {}, "{tmp}/missing.md: no such file or folder"),
         (["retrieve", "What is Git?"], {"TUTOR_TOP_K": "0"}, "invalid setting: TUTOR_TOP_K"),
+        (["retrieve", " \t \n "], {}, "the question is empty"),
+        (["ask", "\x1b[0m\x07\u202e"], {}, "the question is empty"),
+        (["retrieve", "x" * 20_000], {}, "the question is 20000 characters long; keep it under 2000"),
+        (["ask", "x" * 20_000], {}, "the question is 20000 characters long; keep it under 2000"),
+        (["ingest", "{tmp}/photo.png"], {}, "{tmp}/photo.png: looks like a PNG image, not markdown"),
+        (["ingest", "{tmp}/latin1.txt"], {}, "{tmp}/latin1.txt: not UTF-8 text (bad byte at offset 19)"),
+        (["ingest", "{tmp}/code"], {}, "{tmp}/code: no markdown files (.md, .markdown, .txt) in this folder"),
     ],
     ids=[
         "empty-question",
@@ -169,6 +176,13 @@ def test_ask_json_with_a_scripted_model(
         "k-zero",
         "ingest-missing-path",
         "bad-setting",
+        "whitespace-question",
+        "control-characters-question",
+        "20000-char-retrieve",
+        "20000-char-ask",
+        "ingest-image",
+        "ingest-not-utf8",
+        "ingest-folder-without-markdown",
     ],
 )
 def test_user_mistakes_are_one_line_on_stderr(
@@ -176,6 +190,9 @@ def test_user_mistakes_are_one_line_on_stderr(
 ) -> None:
     (tmp_path / "latin1.txt").write_bytes("Qu'est-ce qu'un caf\xe9 ?\n".encode("latin-1"))
     (tmp_path / "blank.txt").write_text("\n   \n\n", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "main.py").write_text("print()\n", encoding="utf-8")
     home = tmp_path / "fresh-home"
     result = tutor_cli(*[a.replace("{tmp}", str(tmp_path)) for a in args], home=home, **env)
     assert result.returncode == 1
@@ -184,6 +201,21 @@ def test_user_mistakes_are_one_line_on_stderr(
     assert result.stderr_lines[0].startswith("tutor: error: ")
     assert message.replace("{tmp}", str(tmp_path)) in result.stderr_lines[0]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["retrieve", "What is Git?"], ["ask", "What is Git?"], ["ingest"]])
+def test_a_damaged_index_is_one_line_naming_the_fix(tutor_cli, tmp_path: Path, args: list[str]) -> None:
+    chroma = tmp_path / "home" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"not a database, " * 4096)
+    result = tutor_cli(*args, home=tmp_path / "home")
+    assert result.returncode == 1
+    assert result.stderr_lines == [
+        f"tutor: error: the index in {chroma} cannot be read (error returned from database: (code: 26) "
+        "file is not a database): run 'tutor ingest --rebuild'"
+    ]
+    assert result.stdout == ""
+    assert (chroma / "chroma.sqlite3").read_bytes() == b"not a database, " * 4096  # left as it was
 
 
 def test_help_lists_the_commands(tutor_cli, tmp_path: Path) -> None:

@@ -129,21 +129,53 @@ def test_is_followup(question: str, followup: bool) -> None:
     assert is_followup(question) is followup
 
 
-@pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x01\x7f"])
-def test_an_empty_question_is_a_user_error(make_tutor, script, question: str) -> None:
+EMPTY = "the question is empty: type a question about the roadmap"
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", EMPTY),
+        ("   \n\t ", EMPTY),
+        ("\x00\x01\x7f\x1b[0m\u202e", EMPTY),  # control characters, an escape sequence, a bidi override
+        ("x" * 20_000, "the question is 20000 characters long; keep it under 2000"),
+    ],
+    ids=["empty", "whitespace", "controls-only", "20000-chars"],
+)
+@pytest.mark.parametrize("call", ["ask", "stream"])  # `stream` is what the UI calls
+def test_a_question_that_is_not_one_is_a_user_error(
+    make_tutor, script, call: str, question: str, message: str
+) -> None:
     model = script()
-    with pytest.raises(TutorError, match="the question is empty"):
-        make_tutor(model).ask(question)
+    tutor = make_tutor(model)
+    with pytest.raises(TutorError) as error:
+        if call == "ask":
+            tutor.ask(question)
+        else:
+            next(tutor.stream(question))
+    assert str(error.value) == message
     assert model.prompts == []
 
 
 def test_an_overlong_question_is_a_user_error() -> None:
     with pytest.raises(TutorError, match="2001 characters long; keep it under 2000"):
         clean_question("x" * 2001)
+    assert clean_question("x" * 2000) == "x" * 2000
 
 
 def test_questions_are_normalised() -> None:
     assert clean_question("  What\tis\x07 Git?\n ") == "What is Git?"
+
+
+def test_control_characters_never_reach_retrieval_or_the_model(make_tutor, script) -> None:
+    model = script("For experiment tracking the roadmap lists MLflow [1].")
+    noisy = (
+        "\x1b[31mWhich tools\x1b[0m does the roadmap\x00 list for experiment\u202e tracking?\x1b]0;pwned\x07"
+    )
+    answer = make_tutor(model).ask(noisy)
+    assert answer.query == QUESTION
+    assert answer.citations[0].chunk.path == TRACKING
+    assert model.prompts[0].endswith(f"Question: {QUESTION}\nAnswer:")
 
 
 def test_excerpts_are_dropped_from_the_end_to_fit_the_budget(
