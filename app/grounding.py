@@ -31,6 +31,18 @@ LEAD_GROUPS = 4  # bullet groups of the top excerpt quoted in the lead
 MIN_WORDS = 4
 _COPIED_LABEL = re.compile(r"^\W*(Q|A|Typical tools|Why an AI engineer needs it|Self-check)\s*:", re.I)
 MAX_CAPITALISED = 0.6  # share of capitalised words above which a line is a heading
+# Text addressed to a model, as an ingested document might carry it ("ignore previous
+# instructions and …"). The tutor says what the roadmap says; it never passes such text on,
+# neither in the lead it quotes nor in the model's sentences.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,60}?"
+    r"\b(instructions?|rules?|prompts?|guidelines|directions)\b"
+    r"|\b(you are now|from now on,? you)\b"
+    r"|^[\W\d]*(please\s+)?(reply|respond|say|print|output|repeat|pretend|reveal)\b"
+    r"|\b(answer|reply to|respond to)\s+(every|all|any)\b"
+    r"|\b(do not|don't|never|stop|without)\s+(cite|citing|citations?|sources|refus\w*)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +76,11 @@ def best_support(sentence: str, excerpts: Sequence[str], question: str) -> float
     sections into a false claim ("backpropagation is a regularization technique").
     """
     return max((support(sentence, [question, excerpt]) for excerpt in excerpts), default=0.0)
+
+
+def is_instruction(text: str) -> bool:
+    """Whether `text` reads as an instruction to a model rather than a statement about the roadmap."""
+    return bool(_INSTRUCTION.search(text))
 
 
 def is_fragment(sentence: str) -> bool:
@@ -100,7 +117,11 @@ def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str 
         terms = content_terms(sentence)
         if not terms or sum(t in said for t in terms) / len(terms) >= REDUNDANT:
             continue  # bare markers, or nothing the lead has not already said
-        ok = not is_fragment(sentence) and best_support(sentence, excerpts, question) >= SUPPORT_THRESHOLD
+        ok = (
+            not is_fragment(sentence)
+            and not is_instruction(sentence)
+            and best_support(sentence, excerpts, question) >= SUPPORT_THRESHOLD
+        )
         (kept if ok else dropped).append(sentence)
     return Checked(kept, dropped)
 
@@ -108,7 +129,8 @@ def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str 
 def flatten(text: str, groups: int = LEAD_GROUPS) -> str:
     """Turn an excerpt's bullet outline into one line: "A: x, y; B: z"."""
     items: list[str] = []
-    for block in re.split(r"\n(?=\S)", text.strip())[:groups]:
+    blocks = [b for b in re.split(r"\n(?=\S)", text.strip()) if not is_instruction(b)]
+    for block in blocks[:groups]:
         lines = [line.strip().lstrip("-*").strip().rstrip(".") for line in block.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
@@ -137,7 +159,7 @@ def best_sentence(question: str, note: str, embeddings) -> str:
     """The sentence of a card's explanation closest in meaning to the question."""
     import numpy as np
 
-    sentences = split_sentences(note)
+    sentences = [s for s in split_sentences(note) if not is_instruction(s)]
     if not sentences:
         return ""
     vectors = np.asarray(embeddings.embed_documents([question, *sentences]))

@@ -4,7 +4,9 @@
 missing or an unexpected variable raises, so a renamed placeholder can never
 silently send the model a prompt with a hole in it. A file may open with YAML
 front matter between `---` lines; its `stop` list holds the stop sequences that
-belong to the prompt's format.
+belong to the prompt's format, and its `labels` list the line labels that give
+the prompt its structure (text pasted into the prompt must not start a line with
+one, see `Tutor.render`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Prompt:
     name: str
     template: str
     stop: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
     @cached_property
     def variables(self) -> frozenset[str]:
@@ -57,7 +60,8 @@ def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> Prompt:
     if text.startswith("---\n"):
         header, _, text = text[4:].partition("\n---\n")
         meta = yaml.safe_load(header) or {}
-    stop = meta.get("stop", [])
-    if not isinstance(stop, list) or not all(isinstance(s, str) for s in stop):
-        raise PromptError(f"prompt {name!r}: 'stop' must be a list of strings")
-    return Prompt(name, text.strip("\n") + "\n", stop)
+    lists = {key: meta.get(key, []) for key in ("stop", "labels")}
+    for key, value in lists.items():
+        if not isinstance(value, list) or not all(isinstance(s, str) and s for s in value):
+            raise PromptError(f"prompt {name!r}: {key!r} must be a list of strings")
+    return Prompt(name, text.strip("\n") + "\n", **lists)

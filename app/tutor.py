@@ -36,6 +36,7 @@ _FOLLOWUP = re.compile(
     r"|\b(the (first|second|third|other|former|latter)|equivalents?)\b",
     re.IGNORECASE,
 )
+_EXCERPT_NUMBER = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,21 @@ def clean_question(question: str) -> str:
             f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}"
         )
     return question
+
+
+def as_data(text: str, labels: Sequence[str]) -> str:
+    """Excerpt text as it goes into the prompt: lines that mimic the prompt's structure quoted.
+
+    A document may contain "Question: …" or "Answer: …" lines, or a fake "[3]"
+    excerpt; quoted, they stay inside the excerpt they came from.
+    """
+    starts = tuple(label.lower() for label in labels)
+
+    def line_as_data(line: str) -> str:
+        bare = line.lstrip().lower()
+        return f"> {line}" if bare.startswith(starts) or _EXCERPT_NUMBER.match(bare) else line
+
+    return "\n".join(line_as_data(line) for line in text.split("\n"))
 
 
 def is_followup(question: str) -> bool:
@@ -177,8 +193,10 @@ class Tutor:
     # --- prompt assembly ------------------------------------------------------------
     def render(self, question: str, hits: Sequence[Hit], history: Sequence[Turn]) -> str:
         """The full prompt text for these excerpts and this history."""
+        labels = self.answer_prompt.labels
         context = "\n\n".join(
-            f"[{n}] {' > '.join(h.chunk.path)}\n{h.chunk.text}" + (f"\n{h.note}" if h.note else "")
+            f"[{n}] {' > '.join(h.chunk.path)}\n{as_data(h.chunk.text, labels)}"
+            + (f"\n{as_data(h.note, labels)}" if h.note else "")
             for n, h in enumerate(hits, start=1)
         )
         history_text = self.history_prompt.render(previous=history[-1].question) + "\n" if history else ""

@@ -58,8 +58,16 @@ def test_answer_prompt_has_its_stop_list_and_ends_at_the_answer() -> None:
     assert rendered.endswith("[1] A > B\n- text\nQuestion: What is B?\nAnswer:")
 
 
+def test_answer_prompt_names_the_labels_that_structure_it() -> None:
+    prompt = load_prompt("answer")
+    assert prompt.labels == ["Excerpts:", "Question:", "Answer:", "Earlier question:"]
+    body = prompt.template + load_prompt("history").template
+    assert all(f"\n{label}" in "\n" + body for label in prompt.labels)
+
+
 def test_prompts_without_front_matter_have_no_stop_list() -> None:
     assert load_prompt("refusal").stop == []
+    assert load_prompt("refusal").labels == []
     assert load_prompt("history").render(previous="What is Git?") == "Earlier question: What is Git?"
 
 
@@ -71,6 +79,12 @@ def test_an_unknown_prompt_is_an_error(tmp_path: Path) -> None:
 def test_stop_must_be_a_list_of_strings(tmp_path: Path) -> None:
     (tmp_path / "bad.md").write_text('---\nstop: "\\n"\n---\nText {x}\n', encoding="utf-8")
     with pytest.raises(PromptError, match="'stop' must be a list of strings"):
+        load_prompt("bad", tmp_path)
+
+
+def test_labels_must_be_a_list_of_strings(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text("---\nlabels: [Question:, '']\n---\nText {x}\n", encoding="utf-8")
+    with pytest.raises(PromptError, match="'labels' must be a list of strings"):
         load_prompt("bad", tmp_path)
 
 
