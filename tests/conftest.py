@@ -50,9 +50,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _offline_session_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No TUTOR_* setting leaks in from the developer's shell; libraries stay offline."""
+    """No TUTOR_* setting leaks in from the developer's shell; libraries stay offline.
+
+    TUTOR_TEST_* variables are for the tests themselves (e.g. TUTOR_TEST_CHROMA_URL, a
+    Chroma server that CI started) and are no setting of the tutor's.
+    """
     with pytest.MonkeyPatch.context() as mp:
-        for name in [n for n in os.environ if n.startswith("TUTOR_")]:
+        for name in [n for n in os.environ if n.startswith("TUTOR_") and not n.startswith("TUTOR_TEST_")]:
             mp.delenv(name)
         mp.setenv("TUTOR_HOME", str(tmp_path_factory.mktemp("session-home")))
         for name, value in {

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,6 +66,13 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Chroma server's URL: CI's (TUTOR_TEST_CHROMA_URL, see .ci/run) or one started here."""
+    given = os.environ.get("TUTOR_TEST_CHROMA_URL")
+    if given:
+        with urllib.request.urlopen(f"{given}/api/v2/heartbeat", timeout=10):
+            pass  # fail here, with the URL in the error, if CI's server is not up
+        yield given.rstrip("/")
+        return
     root = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
     process = start(
@@ -85,13 +93,18 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     stop(process)
 
 
+def on_server(url: str, home: Path, **values) -> Settings:
+    """Settings for a collection of this test's own on the (possibly shared) server."""
+    return Settings(home=home, chroma_url=url, collection=f"t-{uuid.uuid4().hex[:12]}", **values)
+
+
 @pytest.mark.server
 @pytest.mark.slow
 def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:
     from app.components import open_retriever
     from ingest.sync import ingest
 
-    settings = Settings(home=tmp_path, chroma_url=chroma_server, seeds=[ROADMAP])
+    settings = on_server(chroma_server, tmp_path, seeds=[ROADMAP])
     first = ingest(settings, progress=False)
     assert first.added == first.chunks > 100
     again = ingest(settings, progress=False)
@@ -101,6 +114,103 @@ def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: str, tmp_pat
 
     hits = open_retriever(settings).search("What is KL divergence?", 3)
     assert hits[0].chunk.path == ("2 Mathematics and Statistics", "8. Information Theory")
+
+
+SEED = "# Basics\n## Version Control\n- Git: commits, branches, rebasing.\n## Containers\n- Docker images.\n"
+GIT = "How do I rebase a branch in Git?"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def server_names(settings: Settings) -> set[str]:
+    """The collections of this test's index on the server."""
+    from ingest.store import connect
+
+    names = {c.name for c in connect(settings.chroma_url, settings.chroma_dir).list_collections()}
+    return {n for n in names if n.startswith(settings.collection)}
+
+
+@pytest.fixture
+def server_index(chroma_server: str, tmp_path: Path, shared_embedder) -> Settings:
+    """A small index of this test's own on the Chroma server."""
+    from ingest.sync import ingest
+
+    settings = on_server(chroma_server, tmp_path / "home", seeds=[write(tmp_path / "seed.md", SEED)])
+    ingest(settings, progress=False)
+    return settings
+
+
+@pytest.mark.server
+def test_a_change_switches_generations_on_the_server(server_index: Settings, tmp_path: Path) -> None:
+    from app.components import open_retriever
+    from ingest.index import open_index
+    from ingest.sync import ingest
+
+    retriever = open_retriever(server_index)  # a running `tutor serve` on the server's index
+    first = open_index(server_index).active_name()
+    assert server_names(server_index) == {f"{server_index.collection}.active", first}
+    assert ingest(server_index, progress=False).added == 0  # nothing changed: nothing written
+    assert open_index(server_index).active_name() == first
+
+    kafka = write(tmp_path / "kafka.md", "# Streaming\n## Kafka\n- Topics, partitions, consumer groups.\n")
+    ingest(server_index, [kafka], progress=False)
+    second = open_index(server_index).active_name()
+    assert second != first
+    assert server_names(server_index) == {f"{server_index.collection}.active", second}
+    assert retriever.search("Kafka consumer groups", 1)[0].chunk.path == ("Streaming", "Kafka")
+    assert retriever.search(GIT, 1)[0].chunk.path == ("Basics", "Version Control")
+    assert not server_index.chroma_dir.exists()  # nothing was written locally
+
+
+@pytest.mark.server
+@pytest.mark.slow  # subprocesses that load the embedder
+def test_a_killed_ingest_leaves_the_servers_index_answering(
+    server_index: Settings, tmp_path: Path, tutor_cli, kill_ingest_midway
+) -> None:
+    from ingest.index import open_index
+    from ingest.sync import ingest
+
+    env = {
+        "TUTOR_CHROMA_URL": server_index.chroma_url,
+        "TUTOR_COLLECTION": server_index.collection,
+        "TUTOR_SEEDS": json.dumps([str(p) for p in server_index.seeds]),
+        "TUTOR_CARDS": str(server_index.cards),
+    }
+    before = tutor_cli("retrieve", "--json", GIT, home=server_index.home, **env)
+    assert before.returncode == 0, before.stderr
+    active = open_index(server_index).active_name()
+
+    big = "# Handbook\n" + "".join(f"## Topic {i}\n- Fact number {i} about widgets.\n" for i in range(400))
+    kill_ingest_midway(str(write(tmp_path / "big.md", big)), home=server_index.home, **env)
+
+    index = open_index(server_index)
+    assert index.active_name() == active
+    assert len(index.stale()) == 1  # its half-built generation, which readers never saw
+    after = tutor_cli("retrieve", "--json", GIT, home=server_index.home, **env)
+    assert after.stdout == before.stdout
+    assert ingest(server_index, progress=False).leftovers == 1
+    assert server_names(server_index) == {f"{server_index.collection}.active", active}
+
+
+@pytest.mark.server
+def test_a_server_index_whose_generation_is_gone_says_to_rebuild(server_index: Settings) -> None:
+    from app.components import open_retriever
+    from app.errors import IndexDamagedError
+    from ingest.index import open_index
+
+    index = open_index(server_index)
+    gone = index.active_name()
+    index.client.delete_collection(gone)
+    with pytest.raises(IndexDamagedError) as error:
+        open_retriever(server_index)
+    assert str(error.value) == (
+        f"the index on the Chroma server at {server_index.chroma_url} names collection {gone!r}, "
+        "which is gone: run 'tutor ingest --rebuild'"
+    )
 
 
 @pytest.mark.server
