@@ -1,7 +1,8 @@
 """Retrieval hit rate on the hand-written questions: `python -m evals.hit_rate`.
 
 A hit is a retrieved chunk whose heading path starts with one of the case's
-expected paths. `dev` cases were used to tune retrieval; `test` cases were not.
+expected paths. `dev` cases may be tuned on; `test` cases are report-only
+(see the dataset's description).
 Needs an index (`tutor ingest`).
 """
 
