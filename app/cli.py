@@ -61,6 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=["json", "md", "ics"], default="json")
     plan.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
+    evaluate = commands.add_parser("eval", help="run the offline evaluation suites and write reports")
+    evaluate.add_argument(
+        "--suite",
+        choices=["retrieval", "answers", "followups", "plans", "latency", "all"],
+        default="all",
+        help="which suite to run (default all)",
+    )
+    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="test", help="(default test)")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N cases of each suite")
+    evaluate.add_argument(
+        "--compare", type=Path, metavar="RESULT.json", help="an earlier run to diff against"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the result JSON instead of the table")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+
     serve = commands.add_parser("serve", help="open the chat UI in the browser")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1, from TUTOR_HOST)")
     serve.add_argument("--port", type=int, help="port (default 7860, from TUTOR_PORT)")
@@ -257,6 +272,36 @@ def cmd_plan(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings) -> int:
+    from evals import runner
+    from evals.report import summary_table, write_reports
+    from evals.suites import SUITES
+
+    suites = list(SUITES) if args.suite == "all" else [args.suite]
+    compare = runner.load_result(args.compare) if args.compare else None
+    progress = _no_progress if args.quiet else _progress_bar
+    result = runner.run(settings, suites, args.split, args.limit, compare, progress)
+    paths = write_reports(result, runner.run_dir(settings, result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(summary_table(result))
+    print("reports: " + ", ".join(str(p) for p in paths.values()), file=sys.stderr)
+    failed = [t for t in result["thresholds"] if not t["ok"]]
+    return EXIT_USER_ERROR if failed else 0
+
+
+def _progress_bar(items, desc: str):
+    from tqdm import tqdm
+
+    items = list(items)
+    return tqdm(items, desc=desc, unit="case", file=sys.stderr, leave=False)
+
+
+def _no_progress(items, _desc: str):
+    return items
+
+
 def cmd_serve(args: argparse.Namespace, settings) -> int:
     from app.ui import serve
 
@@ -274,6 +319,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "topics": cmd_topics,
     "plan": cmd_plan,
+    "eval": cmd_eval,
     "serve": cmd_serve,
 }
 

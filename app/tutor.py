@@ -55,6 +55,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: list[Hit] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # model sentences the excerpts do not support
+    kept: list[str] = field(default_factory=list)  # model sentences that passed the checks
     generated: str = ""  # the model's raw text, before checks
 
     def to_json(self) -> dict:
@@ -84,6 +85,13 @@ def clean_question(question: str) -> str:
 
 def is_followup(question: str) -> bool:
     return bool(_FOLLOWUP.search(question))
+
+
+def search_query(question: str, history: Sequence[Turn]) -> str:
+    """What to retrieve with: a follow-up carries the previous question along."""
+    if history and is_followup(question):
+        return f"{history[-1].question} {question}"
+    return question
 
 
 class Tutor:
@@ -120,10 +128,7 @@ class Tutor:
 
     # --- retrieval ----------------------------------------------------------------
     def search_query(self, question: str, history: Sequence[Turn]) -> str:
-        """What to retrieve with: a follow-up carries the previous question along."""
-        if history and is_followup(question):
-            return f"{history[-1].question} {question}"
-        return question
+        return search_query(question, history)
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> list[Hit]:
         return self.retriever.search(self.search_query(question, history), k or self.top_k)
@@ -172,7 +177,9 @@ class Tutor:
         text, cited = attach_citations([opening, *checked.kept], context_hits, self.retriever.embeddings)
         timings.setdefault("first_token", (time.perf_counter() - started) * 1000)
         timings["total"] = (time.perf_counter() - started) * 1000
-        yield Answer(question, text, cited, False, timings, context_hits, checked.dropped, generated)
+        yield Answer(
+            question, text, cited, False, timings, context_hits, checked.dropped, checked.kept, generated
+        )
 
     # --- prompt assembly ------------------------------------------------------------
     def render(self, question: str, hits: Sequence[Hit], history: Sequence[Turn]) -> str:

@@ -82,8 +82,10 @@ def _forbid_real_llm(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise RealLLMForbidden(f"{request.node.nodeid} uses the real LLM; mark it @pytest.mark.real_llm")
 
-    monkeypatch.setattr("app.llm.build_backend", forbidden)
+    # app.components first: patching it may import it, and it must then bind the real
+    # app.llm.build_backend, or the undo at teardown would "restore" this test's stand-in.
     monkeypatch.setattr("app.components.build_backend", forbidden)
+    monkeypatch.setattr("app.llm.build_backend", forbidden)
     monkeypatch.setattr("llama_cpp.Llama", forbidden)
 
 
