@@ -140,7 +140,11 @@ class Retriever:
         sections = []
         for path, scored in best.items():
             scored.sort(key=lambda pair: (-pair[0], pair[1]))
-            sections.append((sum(score for score, _ in scored[:SECTION_VOTES]), scored[0][1], path))
+            votes = [score for score, _ in scored[:SECTION_VOTES]]
+            # A section with fewer chunks (a short section of an extra document, with no
+            # card) repeats its best one, so it is not outranked for lack of a second chunk.
+            votes += [votes[0]] * (SECTION_VOTES - len(votes))
+            sections.append((sum(votes), scored[0][1], path))
         sections.sort(key=lambda s: (-s[0], s[1]))
         hits: list[Hit] = []
         for _, cid, path in sections[:k]:
