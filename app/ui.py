@@ -4,8 +4,9 @@
 `respond` driven in tests without a server. Chat history lives in each
 browser session (Gradio passes it to `respond`), never in this module.
 Document text is escaped before it is shown: the roadmap is data, not markup.
-Plan requests in the chat go to the planner (`plan_chat`), not the model;
-the "Study plan" tab lives in `ui_plan`.
+While the model answers others, an answer shows its place in line under its
+lead. Plan requests in the chat go to the planner (`plan_chat`), not the
+model; the "Study plan" tab lives in `ui_plan`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from app.errors import TutorError
 from app.plan_chat import PlanChat, is_plan_request
 from app.plan_notes import load_card_questions
-from app.tutor import Answer, Turn, clean_question
+from app.tutor import Answer, Turn, Waiting, clean_question
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -53,6 +54,10 @@ _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 # Where GitHub-flavoured Markdown links bare text: URLs, `www.` and e-mail addresses.
 _AUTOLINK = re.compile(r"://|\bwww\.|@", re.IGNORECASE)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+WAITING = "Waiting for the model ({ahead} ahead)…"
+# Chat answers in progress at once. One that waits for the model costs only an idle
+# thread and shows its lead and its place in line; past this, Gradio's queue holds them.
+CHAT_CONCURRENCY = 16
 
 
 def escape(text: str) -> str:
@@ -192,6 +197,8 @@ class TutorUI:
             for event in self.tutor.stream(message, turns):
                 if isinstance(event, Answer):
                     yield answer_messages(event)
+                elif isinstance(event, Waiting):
+                    yield html.escape(streamed, quote=False) + f"\n\n*{WAITING.format(ahead=event.ahead)}*"
                 else:
                     streamed += event
                     yield html.escape(streamed, quote=False)
@@ -226,6 +233,7 @@ class TutorUI:
                     flagging_mode="never",
                     fill_height=True,
                     api_name="chat",
+                    concurrency_limit=CHAT_CONCURRENCY,
                     analytics_enabled=False,
                 )
             if self.planner is not None:
@@ -246,11 +254,15 @@ def backend_label(settings: Settings) -> str:
 def warm_up(tutor: Tutor) -> None:
     """Load the embedder and the model's weights now, so the first learner does not wait for them.
 
-    Cheap on purpose (about a second): one retrieval and one token count. A full
-    answer would also cost a whole prompt evaluation, which every question pays anyway.
+    Cheap on purpose (about a second): one retrieval, one token count and the
+    weights. A full answer would also cost a whole prompt evaluation, which every
+    question pays anyway.
     """
     tutor.retrieve(EXAMPLES[0])
     tutor.count_tokens(EXAMPLES[0])
+    load = getattr(tutor.llm, "load", None)  # a local model; a server has nothing to load
+    if callable(load):
+        load()
 
 
 def serve(settings: Settings) -> None:
@@ -265,8 +277,7 @@ def serve(settings: Settings) -> None:
     warm_up(tutor)
     planner = build_study_planner(settings, tutor.retriever.embeddings)  # one embedder, shared
     demo = TutorUI(tutor, planner, backend=backend_label(settings), cards_dir=settings.cards).build()
-    # The model answers one question at a time (it holds a lock); a few workers let
-    # retrieval and queue updates for other sessions proceed meanwhile.
+    # Chat answers have their own limit (CHAT_CONCURRENCY); the plan tab's events share these workers.
     demo.queue(default_concurrency_limit=4, max_size=64)
     if settings.host not in LOCAL_HOSTS:
         print(

@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -253,6 +256,60 @@ def make_tutor(retriever, count_tiktoken) -> Callable[..., Any]:
         return Tutor(retriever, llm, count_tiktoken, **options)
 
     return make
+
+
+# --- llama-cpp-python, scripted -----------------------------------------------------
+
+
+class FakeLlama:
+    """Stands in for llama_cpp.Llama; counts any moment two threads are inside it at once."""
+
+    WORDS = ("one ", "two ", "three ")
+
+    def __init__(self) -> None:
+        self.inside = 0
+        self.overlaps = 0
+        self.steps: list[str] = []  # the prompt of each generation step, in order
+        self.closed = 0
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def _call(self) -> Iterator[None]:
+        with self._guard:
+            self.inside += 1
+            self.overlaps += self.inside > 1
+        try:
+            time.sleep(0.002)  # long enough for another thread to walk in, if it could
+            yield
+        finally:
+            with self._guard:
+                self.inside -= 1
+
+    def tokenize(self, data: bytes, add_bos: bool = True, special: bool = True) -> list[int]:
+        with self._call():
+            return list(range(len(data.split())))
+
+    def create_completion(self, prompt: str, **options: object) -> Iterator[dict]:
+        def steps() -> Iterator[dict]:
+            try:
+                for word in self.WORDS:
+                    with self._call():
+                        self.steps.append(prompt)
+                    yield {"choices": [{"text": word}]}
+            finally:
+                self.closed += 1
+
+        return steps()
+
+
+@pytest.fixture
+def chat(tmp_path: Path):
+    """The real `LlamaCppChat`, locks and queue included, over a `FakeLlama`."""
+    from app.llamacpp import LlamaCppChat
+
+    model = LlamaCppChat(model_path=tmp_path / "model.gguf")
+    model._llama = FakeLlama()
+    return model
 
 
 # --- the command line -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from app.errors import TutorError
 from app.plan_chat import ASK_PREFIX
 from app.study import StudyPlanner
-from app.tutor import Answer, Turn
+from app.tutor import Answer, Turn, Waiting
 from app.ui import (
     FAILED,
     PLAN_EXAMPLE,
@@ -59,11 +59,11 @@ def live_markup(markdown: str) -> list[str]:
 class FakeTutor:
     """Streams its scripted events; an exception among them is raised when reached."""
 
-    def __init__(self, *events: str | Answer | BaseException) -> None:
+    def __init__(self, *events: str | Waiting | Answer | BaseException) -> None:
         self.events = events
         self.calls: list[tuple[str, list[Turn]]] = []
 
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Waiting | Answer]:
         self.calls.append((question, list(history)))
         for event in self.events:
             if isinstance(event, BaseException):
@@ -216,6 +216,20 @@ def test_respond_streams_escaped_text_then_the_answer_and_its_sources(make_hit) 
     assert "Kubernetes schedules containers across a cluster of machines." in sources["content"]
     assert len(out) == 3
     assert tutor.calls == [("What is Kubernetes?", [])]
+
+
+def test_respond_shows_the_place_in_line_under_the_lead_until_the_model_writes(make_hit) -> None:
+    final = answer("The roadmap covers Kubernetes. It schedules.", [make_hit(K8S_PATH, K8S_TEXT)])
+    tutor = FakeTutor("The roadmap covers Kubernetes. ", Waiting(2), Waiting(1), "It schedules", final)
+
+    out = list(TutorUI(tutor).respond("What is Kubernetes?", []))
+
+    assert out[:4] == [
+        "The roadmap covers Kubernetes. ",
+        "The roadmap covers Kubernetes. \n\n*Waiting for the model (2 ahead)…*",
+        "The roadmap covers Kubernetes. \n\n*Waiting for the model (1 ahead)…*",
+        "The roadmap covers Kubernetes. It schedules",
+    ]
 
 
 def test_respond_passes_earlier_turns_to_the_tutor(make_hit) -> None:
