@@ -3,10 +3,11 @@
 `TutorUI` builds the page apart from launching it, so it can be built and its
 `respond` driven in tests without a server. Chat history lives in each
 browser session (Gradio passes it to `respond`), never in this module.
-Document text is escaped before it is shown: the roadmap is data, not markup.
-While the model answers others, an answer shows its place in line under its
-lead. Plan requests in the chat go to the planner (`plan_chat`), not the
-model; the "Study plan" tab lives in `ui_plan`.
+Document text is escaped before it is shown: the roadmap is data, not markup;
+learners' messages are shown as typed too (`ui_chatbot`). While the model
+answers others, an answer shows its place in line under its lead. Plan
+requests in the chat go to the planner (`plan_chat`), not the model; the
+"Study plan" tab lives in `ui_plan`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 # Where GitHub-flavoured Markdown links bare text: URLs, `www.` and e-mail addresses.
 _AUTOLINK = re.compile(r"://|\bwww\.|@", re.IGNORECASE)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 WAITING = "Waiting for the model ({ahead} ahead)…"
 # Chat answers in progress at once. One that waits for the model costs only an idle
@@ -63,6 +65,11 @@ CHAT_CONCURRENCY = 16
 def escape(text: str) -> str:
     """Text shown as-is: no live HTML (`<`, `>`, `&`), no Markdown markup, no auto-links."""
     return _break_autolinks(_MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+def unescape(text: str) -> str:
+    """The text `escape` was given: every backslash it added precedes one character, then the entities."""
+    return html.unescape(_ESCAPED.sub(r"\1", text))
 
 
 def _break_autolinks(text: str) -> str:
@@ -107,7 +114,7 @@ def format_sources(answer: Answer) -> str:
 
 def answer_messages(answer: Answer) -> list[dict]:
     """The chat messages for a final answer: its text, then its sources (none for a refusal)."""
-    messages = [{"role": "assistant", "content": html.escape(answer.text, quote=False)}]
+    messages = [{"role": "assistant", "content": escape(answer.text)}]
     if not answer.refused and (answer.citations or answer.dropped):
         messages.append(
             {
@@ -143,7 +150,7 @@ def turns_from_history(history: Sequence[dict]) -> list[Turn]:
         if message.get("role") == "user":
             question = message_text(message)
         elif question is not None and not (message.get("metadata") or {}).get("title"):
-            answer = html.unescape(message_text(message))
+            answer = unescape(message_text(message))
             if not answer.startswith(WARNING):
                 turns.append(Turn(question, answer))
             question = None
@@ -159,7 +166,7 @@ def plan_answer(planner: StudyPlanner, message: str, turns: Sequence[Turn]) -> s
     try:
         return chat_markdown(PlanChat(planner).reply(clean_question(message), turns).text)
     except TutorError as exc:
-        return f"{WARNING}{exc}"
+        return f"{WARNING}{escape(str(exc))}"
     except Exception:
         log.exception("planning from %r failed", message[:200])
         return FAILED
@@ -198,12 +205,12 @@ class TutorUI:
                 if isinstance(event, Answer):
                     yield answer_messages(event)
                 elif isinstance(event, Waiting):
-                    yield html.escape(streamed, quote=False) + f"\n\n*{WAITING.format(ahead=event.ahead)}*"
+                    yield escape(streamed) + f"\n\n*{WAITING.format(ahead=event.ahead)}*"
                 else:
                     streamed += event
-                    yield html.escape(streamed, quote=False)
+                    yield escape(streamed)
         except TutorError as exc:
-            yield f"{WARNING}{exc}"
+            yield f"{WARNING}{escape(str(exc))}"
         except Exception:
             log.exception("answering %r failed", message[:200])
             yield FAILED
@@ -212,6 +219,7 @@ class TutorUI:
         """The page, not yet launched."""
         import gradio as gr
 
+        from app.ui_chatbot import as_typed
         from app.ui_plan import PlanTab  # it builds on this module's helpers
 
         with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as demo:
@@ -219,14 +227,16 @@ class TutorUI:
             with gr.Tab("Chat"):
                 gr.ChatInterface(
                     self.respond,
-                    chatbot=gr.Chatbot(
-                        label=TITLE,
-                        show_label=False,
-                        height=560,
-                        latex_delimiters=[],
-                        feedback_options=None,
-                        buttons=["copy"],
-                        placeholder="Ask a question about the roadmap, or pick an example.",
+                    chatbot=as_typed(
+                        gr.Chatbot(
+                            label=TITLE,
+                            show_label=False,
+                            height=560,
+                            latex_delimiters=[],
+                            feedback_options=None,
+                            buttons=["copy"],
+                            placeholder="Ask a question about the roadmap, or pick an example.",
+                        )
                     ),
                     examples=[*EXAMPLES, PLAN_EXAMPLE] if self.planner else EXAMPLES,
                     cache_examples=False,

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from app.errors import TutorError
@@ -30,6 +32,7 @@ from app.ui import (
     chat_markdown,
     escape,
     turns_from_history,
+    unescape,
 )
 
 PLAN_REQUEST = "make me a study plan for mlops engineer"
@@ -156,6 +159,11 @@ def test_escape_leaves_no_bare_autolink() -> None:
     assert {text: _BARE_LINK.findall(escape(text)) for text in texts} == {text: [] for text in texts}
 
 
+@given(st.text())
+def test_unescape_gives_back_exactly_what_escape_was_given(text: str) -> None:
+    assert unescape(escape(text)) == text
+
+
 # --- turns_from_history ----------------------------------------------------------------
 
 
@@ -203,14 +211,16 @@ def test_turns_keep_the_planners_question_as_an_answer() -> None:
 
 def test_respond_streams_escaped_text_then_the_answer_and_its_sources(make_hit) -> None:
     hit = make_hit(K8S_PATH, K8S_TEXT)
-    final = answer("Kubernetes <orchestrates> containers [1].", [hit])
+    # A document can carry Markdown that would fetch from elsewhere if it were rendered.
+    final = answer("Kubernetes <orchestrates> containers [1]. ![x](http://evil.example/p.png)", [hit])
     tutor = FakeTutor("Kubernetes <orch", "estrates> & more", final)
 
     out = list(TutorUI(tutor).respond("What is Kubernetes?", []))
 
     assert out[:2] == ["Kubernetes &lt;orch", "Kubernetes &lt;orchestrates&gt; &amp; more"]
     text, sources = out[2]
-    assert text == {"role": "assistant", "content": "Kubernetes &lt;orchestrates&gt; containers [1]."}
+    assert text == {"role": "assistant", "content": escape(final.text)}
+    assert live_markup(text["content"]) == []
     assert sources["metadata"] == {"title": SOURCES_TITLE}
     assert sources["content"].startswith("**[1]** Cloud Computing and MLOps › Kubernetes\n> ")
     assert "Kubernetes schedules containers across a cluster of machines." in sources["content"]
