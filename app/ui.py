@@ -7,12 +7,14 @@ Document text is escaped before it is shown: the roadmap is data, not markup;
 learners' messages are shown as typed too (`ui_chatbot`). While the model
 answers others, an answer shows its place in line under its lead. Plan
 requests in the chat go to the planner (`plan_chat`), not the model; the
-"Study plan" tab lives in `ui_plan`.
+"Study plan" tab lives in `ui_plan`. `serve` adds the login, the bind
+warning and the upload limit.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import logging
 import re
 import sys
@@ -55,11 +57,13 @@ _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 # Where GitHub-flavoured Markdown links bare text: URLs, `www.` and e-mail addresses.
 _AUTOLINK = re.compile(r"://|\bwww\.|@", re.IGNORECASE)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 WAITING = "Waiting for the model ({ahead} ahead)…"
 # Chat answers in progress at once. One that waits for the model costs only an idle
 # thread and shows its lead and its place in line; past this, Gradio's queue holds them.
 CHAT_CONCURRENCY = 16
+QUEUE_SIZE = 64
+# The page takes no files, but Gradio's upload route exists on every app: keep it small.
+MAX_UPLOAD = "1mb"
 
 
 def escape(text: str) -> str:
@@ -278,25 +282,26 @@ def warm_up(tutor: Tutor) -> None:
 def serve(settings: Settings) -> None:
     """Build the tutor and the planner, then serve the page until interrupted.
 
-    A missing index or model fails here, before anything listens, as a `TutorError`.
+    A malformed login, a missing index or model fails here, before anything
+    listens, as a `TutorError`.
     """
     from app.components import build_study_planner, build_tutor
+    from app.login import logins
+    from app.redact import Redactor, log_warnings_to_stderr, settings_secrets
 
-    _log_warnings_to_stderr()
+    allowed = logins(settings)
+    log_warnings_to_stderr(Redactor([*settings_secrets(settings), *(password for _, password in allowed)]))
     tutor = build_tutor(settings)
     warm_up(tutor)
     planner = build_study_planner(settings, tutor.retriever.embeddings)  # one embedder, shared
     demo = TutorUI(tutor, planner, backend=backend_label(settings), cards_dir=settings.cards).build()
     # Chat answers have their own limit (CHAT_CONCURRENCY); the plan tab's events share these workers.
-    demo.queue(default_concurrency_limit=4, max_size=64)
-    if settings.host not in LOCAL_HOSTS:
-        print(
-            f"tutor: warning: serving on {settings.host}, reachable from other machines; "
-            "the tutor has no login",
-            file=sys.stderr,
-        )
+    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
+    warning = exposure_warning(settings.host, login=bool(allowed))
+    if warning:
+        print(warning, file=sys.stderr)
     try:
-        demo.launch(**_launch_options(settings))
+        demo.launch(**launch_options(settings, allowed))
     except OSError as exc:
         raise TutorError(
             f"cannot listen on {settings.host}:{settings.port}: the port is taken or not allowed; "
@@ -306,20 +311,38 @@ def serve(settings: Settings) -> None:
     demo.block_thread()
 
 
-def _launch_options(settings: Settings) -> dict[str, Any]:
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def exposure_warning(host: str, *, login: bool) -> str | None:
+    """The line printed when the page is reachable from other machines; None on a loopback address."""
+    if is_loopback(host):
+        return None
+    who = (
+        "only with a login (TUTOR_AUTH / TUTOR_AUTH_FILE)"
+        if login
+        else "by anyone, without a login: set TUTOR_AUTH or TUTOR_AUTH_FILE to require one"
+    )
+    return f"tutor: warning: serving on {host}, reachable from other machines {who}"
+
+
+def launch_options(settings: Settings, logins: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Gradio's `launch` arguments: our address, the logins (if any), no share link, no error details."""
     return {
         "server_name": settings.host,
         "server_port": settings.port,
+        "auth": list(logins) or None,
+        "auth_message": f"{TITLE}: sign in" if logins else None,
+        "max_file_size": MAX_UPLOAD,
         "share": False,
         "show_error": False,  # errors reach the browser only as the one line `respond` writes
         "quiet": True,  # our own ready line replaces Gradio's banner
         "prevent_thread_lock": True,  # so the ready line prints once the server listens
     }
-
-
-def _log_warnings_to_stderr() -> None:
-    # The handler, not only the root, filters: some libraries set their own loggers to DEBUG.
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler])
