@@ -344,3 +344,47 @@ def run_tutor(*args: str, home: Path, timeout: float = 300, **env: str) -> CliRe
 def tutor_cli() -> Callable[..., CliResult]:
     """`tutor_cli("retrieve", "--json", "Q", home=path, TUTOR_X="1")` runs the real `tutor` script."""
     return run_tutor
+
+
+# --- a live `tutor serve` ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_tutor(tmp_path_factory: pytest.TempPathFactory):
+    """`tutor serve` over the real roadmap, cards and UNTRUSTED_DOC, with the bundled model and a login.
+
+    Short answers (16 tokens, 2 excerpts) keep the browser and concurrency tests quick;
+    everything else is the default configuration.
+    """
+    from live import LIVE_API_KEY, LIVE_LOGIN, UNTRUSTED_DOC, start_serve
+
+    home = tmp_path_factory.mktemp("live-home")
+    ingested = run_tutor("ingest", "--quiet", str(UNTRUSTED_DOC), home=home, timeout=900)
+    assert ingested.returncode == 0, ingested.stderr
+    server = start_serve(
+        home,
+        home / "serve.log",
+        TUTOR_MAX_TOKENS="16",
+        TUTOR_TOP_K="2",
+        TUTOR_AUTH=":".join(LIVE_LOGIN),
+        TUTOR_OPENAI_API_KEY=LIVE_API_KEY,
+    )
+    yield server
+    server.stop()
+
+
+_REPORT = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """`report("line")`: a line for the end of the test run (figures, artifact paths)."""
+    return request.config.stash.setdefault(_REPORT, []).append
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(_REPORT, [])
+    if lines:
+        terminalreporter.section("live server figures and artifacts")
+        for line in lines:
+            terminalreporter.write_line(line)
