@@ -12,7 +12,11 @@ ifeq ($(shell uname -m),x86_64)
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
 endif
 
-.PHONY: run setup index test lint bench clean
+# The browser tests drive Debian's chromium; Playwright's own browser download is never used.
+CHROMIUM ?= /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run setup browser index test lint bench clean
 
 run: index
 	$(BIN)/tutor serve
@@ -31,10 +35,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps litellm==1.110.2
 	touch $@
 
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 index: setup
 	$(BIN)/tutor ingest
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup

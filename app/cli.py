@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.errors import TutorError
+from app.errors import TutorError, read_text
 
 EXIT_USER_ERROR = 1
 
@@ -84,8 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    redact: Callable[[str], str] = str  # until the settings say which secrets to mask
     try:
         from app.components import prepare_process
+        from app.redact import Redactor, settings_secrets
         from app.settings import Settings
 
         prepare_process()
@@ -93,9 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = Settings()
         except ValueError as exc:
             raise TutorError(f"invalid setting: {_first_error(exc)}") from exc
+        redact = Redactor(settings_secrets(settings))
         return COMMANDS[args.command](args, settings)
     except TutorError as exc:
-        print(f"tutor: error: {exc}", file=sys.stderr)
+        print(f"tutor: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("tutor: interrupted", file=sys.stderr)
@@ -110,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"tutor: unexpected error: {exc.__class__.__name__}: {exc} (rerun with --debug)", file=sys.stderr
+            redact(f"tutor: unexpected error: {exc.__class__.__name__}: {exc} (rerun with --debug)"),
+            file=sys.stderr,
         )
         return 2
 
@@ -130,14 +134,7 @@ def read_questions(questions: Sequence[str], file: Path | None) -> list[str]:
 
     collected = list(questions)
     if file is not None:
-        try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError as exc:
-            raise TutorError(f"{file}: no such file") from exc
-        except OSError as exc:
-            raise TutorError(f"{file}: cannot read ({exc.strerror})") from exc
-        except UnicodeDecodeError as exc:
-            raise TutorError(f"{file}: not UTF-8 text; save it as UTF-8") from exc
+        text = read_text(file)
         collected.extend(line for line in text.splitlines() if line.strip())
         if not collected:
             raise TutorError(f"{file}: no questions in this file")
