@@ -409,14 +409,16 @@ def latency(parts: Components, split: str, limit: int | None, progress: Progress
 
 def time_tutor(tutor: Tutor, question: str):
     """(ms to the lead, ms to the model's first token, model tokens/s, Answer) for one question."""
+    from app.tutor import Answer
+
     started = time.perf_counter()
     stamps: list[float] = []
     answer = None
     for event in tutor.stream(question):
         if isinstance(event, str):
             stamps.append((time.perf_counter() - started) * 1000)
-        else:
-            answer = event
+        elif isinstance(event, Answer):
+            answer = event  # `Waiting` events (other requests ahead) are not text
     lead, model = stamps[0], stamps[1:]  # the first event is the lead, built without the model
     if len(model) < 2:
         return lead, float("nan"), float("nan"), answer
