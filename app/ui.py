@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from app.settings import Settings
     from app.study import StudyPlanner
     from app.tutor import Tutor
+    from app.ui_evals import EvalsTab
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +187,13 @@ class TutorUI:
         *,
         backend: str = "",
         cards_dir: Path | None = None,
+        evals: EvalsTab | None = None,
     ) -> None:
-        """Without a planner, plan requests go to the tutor and the page has no Study plan tab."""
+        """Without a planner, plan requests go to the tutor and the page has no Study plan tab;
+        without `evals`, there is no Evals tab."""
         self.tutor = tutor
         self.planner = planner
+        self.evals = evals
         self.backend = backend
         # Self-check questions for the plan tab, read once: the cards do not change while serving.
         self.questions = load_card_questions(cards_dir) if cards_dir else {}
@@ -253,6 +257,10 @@ class TutorUI:
             if self.planner is not None:
                 with gr.Tab("Study plan"):
                     PlanTab(self.planner, getattr(self.tutor, "llm", None), self.questions).build()
+            if self.evals is not None:
+                with gr.Tab("Evals"):
+                    outputs = self.evals.build()
+                self.evals.attach_refresh(demo, outputs)
             if self.backend:
                 gr.Markdown(f"<small>LLM backend: {escape(self.backend)}</small>")
         return demo
@@ -294,7 +302,12 @@ def serve(settings: Settings) -> None:
     tutor = build_tutor(settings)
     warm_up(tutor)
     planner = build_study_planner(settings, tutor.retriever.embeddings)  # one embedder, shared
-    demo = TutorUI(tutor, planner, backend=backend_label(settings), cards_dir=settings.cards).build()
+    from app.ui_evals import EvalsTab
+
+    evals = EvalsTab(settings, tutor.retriever)
+    demo = TutorUI(
+        tutor, planner, backend=backend_label(settings), cards_dir=settings.cards, evals=evals
+    ).build()
     # Chat answers have their own limit (CHAT_CONCURRENCY); the plan tab's events share these workers.
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
     warning = exposure_warning(settings.host, login=bool(allowed))
