@@ -16,7 +16,7 @@ endif
 CHROMIUM ?= /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run setup browser index test lint bench clean
+.PHONY: run setup browser index test eval eval-ci lint bench clean
 
 run: index
 	$(BIN)/tutor serve
@@ -47,6 +47,19 @@ index: setup
 test: setup browser
 	$(BIN)/python -m pytest
 
+# The offline evaluation suites (README: Evaluation); reports go under TUTOR_HOME/evals/.
+eval: index
+	$(BIN)/tutor eval
+
+# What CI checks against evals/thresholds.yaml: retrieval and plans in full, and the
+# answer suite on a small fixed subset with the embedded model, on a fresh index.
+EVAL_HOME ?= .tutor-eval
+eval-ci: setup
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor ingest --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite retrieval --split all --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite plans --split all --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite answers --split test --limit 6 --quiet
+
 lint: setup
 	$(BIN)/ruff check app ingest evals tests
 	$(BIN)/ruff format --check app ingest evals tests
@@ -55,4 +68,4 @@ bench: setup
 	$(BIN)/python -m evals.bench
 
 clean:
-	rm -rf $(VENV) .tutor
+	rm -rf $(VENV) .tutor $(EVAL_HOME)
