@@ -12,7 +12,11 @@ ifeq ($(shell uname -m),x86_64)
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
 endif
 
-.PHONY: run setup index test lint bench clean
+# The browser tests drive Debian's chromium; Playwright's own browser download is never used.
+CHROMIUM ?= /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run setup browser index test eval eval-ci lint bench clean
 
 run: index
 	$(BIN)/tutor serve
@@ -31,11 +35,30 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --no-deps litellm==1.110.2
 	touch $@
 
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 index: setup
 	$(BIN)/tutor ingest
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
+
+# The offline evaluation suites (README: Evaluation); reports go under TUTOR_HOME/evals/.
+eval: index
+	$(BIN)/tutor eval
+
+# What CI checks against evals/thresholds.yaml: retrieval and plans in full, and the
+# answer suite on a small fixed subset with the embedded model, on a fresh index.
+EVAL_HOME ?= .tutor-eval
+eval-ci: setup
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor ingest --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite retrieval --split all --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite plans --split all --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite answers --split test --limit 6 --quiet
 
 lint: setup
 	$(BIN)/ruff check app ingest evals tests
@@ -45,4 +68,4 @@ bench: setup
 	$(BIN)/python -m evals.bench
 
 clean:
-	rm -rf $(VENV) .tutor
+	rm -rf $(VENV) .tutor $(EVAL_HOME)

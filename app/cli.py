@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.errors import TutorError
+from app.errors import TutorError, read_text
 
 EXIT_USER_ERROR = 1
 
@@ -67,6 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=["json", "md", "ics"], default="json")
     plan.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
+    evaluate = commands.add_parser("eval", help="run the offline evaluation suites and write reports")
+    evaluate.add_argument(
+        "--suite",
+        choices=["retrieval", "answers", "followups", "plans", "latency", "all"],
+        default="all",
+        help="which suite to run (default all)",
+    )
+    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="test", help="(default test)")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N cases of each suite")
+    evaluate.add_argument(
+        "--compare", type=Path, metavar="RESULT.json", help="an earlier run to diff against"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the result JSON instead of the table")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+
     serve = commands.add_parser("serve", help="open the chat UI in the browser")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1, from TUTOR_HOST)")
     serve.add_argument("--port", type=int, help="port (default 7860, from TUTOR_PORT)")
@@ -75,8 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    redact: Callable[[str], str] = str  # until the settings say which secrets to mask
     try:
         from app.components import prepare_process
+        from app.redact import Redactor, settings_secrets
         from app.settings import Settings
 
         prepare_process()
@@ -84,9 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = Settings()
         except ValueError as exc:
             raise TutorError(f"invalid setting: {_first_error(exc)}") from exc
+        redact = Redactor(settings_secrets(settings))
         return COMMANDS[args.command](args, settings)
     except TutorError as exc:
-        print(f"tutor: error: {exc}", file=sys.stderr)
+        print(f"tutor: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("tutor: interrupted", file=sys.stderr)
@@ -101,7 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"tutor: unexpected error: {exc.__class__.__name__}: {exc} (rerun with --debug)", file=sys.stderr
+            redact(f"tutor: unexpected error: {exc.__class__.__name__}: {exc} (rerun with --debug)"),
+            file=sys.stderr,
         )
         return 2
 
@@ -121,14 +140,7 @@ def read_questions(questions: Sequence[str], file: Path | None) -> list[str]:
 
     collected = list(questions)
     if file is not None:
-        try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError as exc:
-            raise TutorError(f"{file}: no such file") from exc
-        except OSError as exc:
-            raise TutorError(f"{file}: cannot read ({exc.strerror})") from exc
-        except UnicodeDecodeError as exc:
-            raise TutorError(f"{file}: not UTF-8 text; save it as UTF-8") from exc
+        text = read_text(file)
         collected.extend(line for line in text.splitlines() if line.strip())
         if not collected:
             raise TutorError(f"{file}: no questions in this file")
@@ -263,6 +275,36 @@ def cmd_plan(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings) -> int:
+    from evals import runner
+    from evals.report import summary_table, write_reports
+    from evals.suites import SUITES
+
+    suites = list(SUITES) if args.suite == "all" else [args.suite]
+    compare = runner.load_result(args.compare) if args.compare else None
+    progress = _no_progress if args.quiet else _progress_bar
+    result = runner.run(settings, suites, args.split, args.limit, compare, progress)
+    paths = write_reports(result, runner.run_dir(settings, result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(summary_table(result))
+    print("reports: " + ", ".join(str(p) for p in paths.values()), file=sys.stderr)
+    failed = [t for t in result["thresholds"] if not t["ok"]]
+    return EXIT_USER_ERROR if failed else 0
+
+
+def _progress_bar(items, desc: str):
+    from tqdm import tqdm
+
+    items = list(items)
+    return tqdm(items, desc=desc, unit="case", file=sys.stderr, leave=False)
+
+
+def _no_progress(items, _desc: str):
+    return items
+
+
 def cmd_serve(args: argparse.Namespace, settings) -> int:
     from app.ui import serve
 
@@ -280,6 +322,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "topics": cmd_topics,
     "plan": cmd_plan,
+    "eval": cmd_eval,
     "serve": cmd_serve,
 }
 

@@ -5,8 +5,13 @@ falls back to a Llama-2 format that this model never saw, and it loops. So the
 prompt is written here in Gemma's own markers, and generation stops at the
 turn boundary.
 
-llama.cpp contexts are not thread-safe: one lock serialises all calls, so
-concurrent users queue instead of corrupting each other's generation.
+llama.cpp is not thread-safe, and a context holds one generation's state. So
+every call into it (loading, tokenizing, each step of a generation) holds one
+lock, and each generation holds a turn in a first-come, first-served
+`ModelQueue` for its whole length. While a generation waits for its turn, its
+stream reports how many are ahead (empty chunks marked by `waiting_metadata`),
+so the chat can show it. Token counts wait only for the current step, not for
+the queue: the model's vocabulary does not change while it generates.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Syst
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from app.model_queue import ModelQueue, waiting_metadata
+
 TURN_START, TURN_END = "<start_of_turn>", "<end_of_turn>"
 STOP = [TURN_END, TURN_START]
+WAIT_REPORT_S = 0.5  # how often a waiting generation re-checks its place in line
 
 
 def gemma_prompt(messages: Sequence[BaseMessage]) -> str:
@@ -57,36 +65,51 @@ class LlamaCppChat(BaseChatModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     _llama: Any = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _calls: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _queue: ModelQueue = PrivateAttr(default_factory=ModelQueue)
 
     @property
     def _llm_type(self) -> str:
         return "llama-cpp-gemma"
 
     @property
+    def queue(self) -> ModelQueue:
+        """The line of generations waiting for this model."""
+        return self._queue
+
+    @property
     def llama(self) -> Any:
-        """The loaded model; loaded on first use so construction is cheap."""
-        with self._lock:
-            if self._llama is None:
-                import logging
+        """The loaded llama-cpp-python model (for benchmarks: calls on it bypass the queue)."""
+        with self._calls:
+            return self._load()
 
-                from llama_cpp import Llama
+    def load(self) -> None:
+        """Load the weights now rather than on first use."""
+        _ = self.llama
 
-                # llama.cpp logs notes such as its SWA-cache choice even when not verbose.
-                logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+    def _load(self) -> Any:
+        # Callers hold self._calls.
+        if self._llama is None:
+            import logging
 
-                self._llama = Llama(
-                    model_path=str(self.model_path),
-                    n_ctx=self.n_ctx,
-                    n_threads=self.n_threads,
-                    seed=self.seed,
-                    verbose=False,
-                )
-            return self._llama
+            from llama_cpp import Llama
+
+            # llama.cpp logs notes such as its SWA-cache choice even when not verbose.
+            logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
+
+            self._llama = Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                seed=self.seed,
+                verbose=False,
+            )
+        return self._llama
 
     def count_tokens(self, text: str) -> int:
         """Exact token count with the model's own tokenizer."""
-        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=True, special=True))
+        with self._calls:
+            return len(self._load().tokenize(text.encode("utf-8"), add_bos=True, special=True))
 
     def get_num_tokens(self, text: str) -> int:  # LangChain's default would fetch a GPT-2 tokenizer
         return self.count_tokens(text)
@@ -108,26 +131,43 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        llama = self.llama
         prompt = (
             gemma_prompt(messages)
             if self.prompt_format == "gemma"
             else "\n\n".join(str(m.content) for m in messages)
         )
-        with self._lock:
-            stream = llama.create_completion(
-                prompt,
-                max_tokens=kwargs.get("max_tokens", self.max_tokens),
-                temperature=kwargs.get("temperature", self.temperature),
-                repeat_penalty=self.repeat_penalty,
-                stop=(STOP if self.prompt_format == "gemma" else []) + list(stop or []),
-                stream=True,
-            )
-            for part in stream:
-                delta = part["choices"][0]["text"]
-                if not delta:
-                    continue
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if run_manager:
-                    run_manager.on_llm_new_token(delta, chunk=chunk)
-                yield chunk
+        with self._queue.turn() as turn:
+            reported = None
+            while not turn.wait(WAIT_REPORT_S):
+                if turn.ahead != reported:
+                    reported = turn.ahead
+                    yield ChatGenerationChunk(
+                        message=AIMessageChunk(content="", response_metadata=waiting_metadata(reported))
+                    )
+            with self._calls:
+                stream = self._load().create_completion(
+                    prompt,
+                    max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                    temperature=kwargs.get("temperature", self.temperature),
+                    repeat_penalty=self.repeat_penalty,
+                    stop=(STOP if self.prompt_format == "gemma" else []) + list(stop or []),
+                    stream=True,
+                )
+            try:
+                while True:
+                    # One lock per step, not per generation: a token count between steps is safe.
+                    with self._calls:
+                        part = next(stream, None)
+                    if part is None:
+                        break
+                    delta = part["choices"][0]["text"]
+                    if not delta:
+                        continue
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                    if run_manager:
+                        run_manager.on_llm_new_token(delta, chunk=chunk)
+                    yield chunk
+            finally:
+                # A reader that stops early: end the generation here, not in the garbage collector.
+                with self._calls:
+                    stream.close()

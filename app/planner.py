@@ -22,7 +22,7 @@ from app.errors import TutorError
 REVIEW_SHARE = 0.10  # of each week's hours, from week 2 on
 MIN_REVIEW_TENTHS = 5  # at least half an hour
 PROJECT_SHARE = 0.15  # of the phase's learning hours
-MIN_PROJECT_TENTHS, MAX_PROJECT_TENTHS = 20, 100  # 2 to 10 hours
+MIN_PROJECT_TENTHS, MAX_PROJECT_TENTHS = 20, 100  # 2 to 10 hours, and never more than a week holds
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ def make_plan(
             unscheduled.append((unit, node.title, left / 10))
         elif last_of_area[area] == unit:
             size = min(MAX_PROJECT_TENTHS, max(MIN_PROJECT_TENTHS, int(phase[area] * PROJECT_SHARE)))
+            size = min(size, calendar.week_room())  # a project is done within one week
             a = tree[area]
             if not calendar.place(Item(a.id, f"Project: {a.title}", a.path, size / 10, "project")):
                 unscheduled.append((a.id, f"Project: {a.title}", size / 10))
@@ -135,6 +136,10 @@ class _Calendar:
         self.review = max(MIN_REVIEW_TENTHS, int(budget * REVIEW_SHARE))
         self.index = 0
         self.used = 0
+
+    def week_room(self) -> int:
+        """The most a week from week two on can hold besides its review."""
+        return self.budget - self.review if self.review < self.budget else self.budget
 
     def _room(self) -> int:
         return self.budget - self.used

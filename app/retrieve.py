@@ -5,9 +5,11 @@ knows, and paraphrase concepts ("squash a model to run on a phone") that share
 no words with the roadmap: BM25 catches the first, the embedder the second.
 Reciprocal-rank fusion needs no score calibration between the two.
 
-Hits are collapsed to one per heading path (the best of a section's whole-text
-chunk, its bullet-group chunks and its knowledge card), so the top k name k
-different sections; the card travels with the hit as its `note`.
+Hits are collapsed to one per heading path: a section scores the sum of its two
+best chunks' fused scores (CombSUM over its whole-text chunk, bullet-group chunks
+and knowledge card), so a section whose roadmap text and card both match beats
+one matched by a single stray chunk, and the top k name k different sections.
+The card travels with the hit as its `note`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from ingest.index import Index
 
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
-CANDIDATES = 200
+SECTION_VOTES = 2  # a section's score: the sum of its best chunks' fused scores, this many
 WHOLE_SECTION_TOKENS = 100  # sections up to this size are returned whole
 RARE_DF = 5  # a term in at most this many chunks names something specific
 LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
@@ -94,7 +96,7 @@ class Retriever:
         index: Index,
         embeddings: Embeddings,
         *,
-        lexical_weight: float = 0.5,
+        lexical_weight: float = 0.75,
         min_relevance: float = 0.25,
         min_lexical: float = 0.5,
     ) -> None:
@@ -166,35 +168,44 @@ class Retriever:
 
         vector = self.embeddings.embed_query(query)
         corpus = self.refresh()
+        # Every chunk is a dense candidate (a few hundred: exact and cheap), so a chunk that
+        # only BM25 ranks high still has a similarity for `covers` and the fusion.
         try:
-            dense = corpus.store.nearest(vector, min(CANDIDATES, len(corpus.chunks)))
+            dense = corpus.store.nearest(vector, len(corpus.chunks))
         except NotFoundError:
             # An ingest switched generations and deleted this one between the pointer read and
             # the query: read the pointer again.
             corpus = self.refresh()
-            dense = corpus.store.nearest(vector, min(CANDIDATES, len(corpus.chunks)))
+            dense = corpus.store.nearest(vector, len(corpus.chunks))
         similarity = dict(dense)
         fused: dict[str, float] = {}
         for rank, (cid, _) in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, cid in enumerate(self._lexical(corpus, query, len(dense))):
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
-        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
-        hits: list[Hit] = []
-        seen_paths: set[tuple[str, ...]] = set()
-        for cid in ranked:
+        best: dict[tuple[str, ...], list[tuple[float, str]]] = {}
+        for cid, score in fused.items():
             chunk = corpus.by_id.get(cid)
-            if chunk is None or cid not in similarity or chunk.path in seen_paths:
-                continue
-            seen_paths.add(chunk.path)
-            card = corpus.cards.get(chunk.path, [])
+            if chunk is not None and cid in similarity:
+                best.setdefault(chunk.path, []).append((score, cid))
+        sections = []
+        for path, scored in best.items():
+            scored.sort(key=lambda pair: (-pair[0], pair[1]))
+            votes = [score for score, _ in scored[:SECTION_VOTES]]
+            # A section with fewer chunks (a short section of an extra document, with no
+            # card) repeats its best one, so it is not outranked for lack of a second chunk.
+            votes += [votes[0]] * (SECTION_VOTES - len(votes))
+            sections.append((sum(votes), scored[0][1], path))
+        sections.sort(key=lambda s: (-s[0], s[1]))
+        hits: list[Hit] = []
+        for _, cid, path in sections[:k]:
+            chunk = corpus.by_id[cid]
+            card = corpus.cards.get(path, [])
             if chunk.kind == "card":
-                chunk = corpus.sections.get(chunk.path, chunk)
+                chunk = corpus.sections.get(path, chunk)
             # The card's explanation only: its self-check Q&A would tempt the model to copy it.
             note = card[0].text if card and card[0].id != chunk.id else ""
             hits.append(Hit(_whole_section(corpus, chunk), similarity[cid], note))
-            if len(hits) == k:
-                break
         return hits
 
     def lexical_coverage(self, query: str) -> float:

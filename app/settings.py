@@ -75,8 +75,20 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=120.0, gt=0, description="Seconds per LLM request.")
 
     # --- UI ------------------------------------------------------------------
-    host: str = Field(default="127.0.0.1", description="Address `tutor serve` binds.")
+    host: str = Field(
+        default="127.0.0.1",
+        description="Address `tutor serve` binds; anything but a loopback address is reachable "
+        "from the network, and serving there prints a warning.",
+    )
     port: int = Field(default=7860, ge=1, le=65535)
+    auth: SecretStr | None = Field(
+        default=None,
+        description="A login for `tutor serve` as user:password; unset (and no auth_file) = no login.",
+    )
+    auth_file: Path | None = Field(
+        default=None,
+        description="A file of user:password lines, one login each (blank lines and # comments skipped).",
+    )
 
     cards: Path = Field(
         default=PROJECT_ROOT / "seeds" / "cards",

@@ -7,7 +7,8 @@ the model's sentences follow only if the excerpts support them
 (`grounding.check_sentences`), and their citations are validated and
 renumbered (`citations.attach_citations`), so `[n]` in the text is
 `citations[n-1]` and always a retrieved chunk. Follow-ups carry the previous
-question into retrieval. The tutor holds no per-user state.
+question into retrieval. While the model serves others, the stream says how
+many are ahead (`Waiting`). The tutor holds no per-user state.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from app.citations import attach_citations
 from app.errors import TutorError
 from app.grounding import best_sentence, check_sentences, lead
+from app.model_queue import ahead_in
 from app.prompts import Prompt, load_prompt
 from app.retrieve import Hit, Retriever
 from ingest.markdown import strip_controls
@@ -47,6 +49,13 @@ class Turn:
     answer: str
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A stream event: the model is busy with `ahead` earlier requests; this one waits its turn."""
+
+    ahead: int
+
+
 @dataclass
 class Answer:
     query: str
@@ -56,6 +65,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: list[Hit] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # model sentences the excerpts do not support
+    kept: list[str] = field(default_factory=list)  # model sentences that passed the checks
     generated: str = ""  # the model's raw text, before checks
 
     def to_json(self) -> dict:
@@ -102,6 +112,13 @@ def is_followup(question: str) -> bool:
     return bool(_FOLLOWUP.search(question))
 
 
+def search_query(question: str, history: Sequence[Turn]) -> str:
+    """What to retrieve with: a follow-up carries the previous question along."""
+    if history and is_followup(question):
+        return f"{history[-1].question} {question}"
+    return question
+
+
 class Tutor:
     """Answers questions about the roadmap with citations; holds no per-user state."""
 
@@ -116,7 +133,6 @@ class Tutor:
         max_answer_tokens: int = 200,
         prompts: Callable[[str], Prompt] = load_prompt,
     ) -> None:
-        from langchain_core.output_parsers import StrOutputParser
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
@@ -128,18 +144,14 @@ class Tutor:
         self.answer_prompt = prompts("answer")
         self.history_prompt = prompts("history")
         self.refusal_text = prompts("refusal").render().strip()
-        self.chain = (
-            RunnableLambda(self._messages)
-            | (llm.bind(stop=self.answer_prompt.stop) if self.answer_prompt.stop else llm)
-            | StrOutputParser()
+        # Message chunks, not strings: a chunk's metadata may say the model is busy.
+        self.chain = RunnableLambda(self._messages) | (
+            llm.bind(stop=self.answer_prompt.stop) if self.answer_prompt.stop else llm
         )
 
     # --- retrieval ----------------------------------------------------------------
     def search_query(self, question: str, history: Sequence[Turn]) -> str:
-        """What to retrieve with: a follow-up carries the previous question along."""
-        if history and is_followup(question):
-            return f"{history[-1].question} {question}"
-        return question
+        return search_query(question, history)
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> list[Hit]:
         return self.retriever.search(self.search_query(question, history), k or self.top_k)
@@ -153,12 +165,13 @@ class Tutor:
         assert answer is not None
         return answer
 
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Waiting | Answer]:
         """Yield the answer's text as it is written, then the final, checked `Answer`.
 
         The lead (from the top excerpt) comes first and at once; the model's
         sentences stream after it and are then checked, so the final text may
-        differ from what streamed: unsupported sentences are removed.
+        differ from what streamed: unsupported sentences are removed. While the
+        model serves earlier requests, `Waiting` events say how many are ahead.
         """
         question = clean_question(question)
         started = time.perf_counter()
@@ -176,9 +189,15 @@ class Tutor:
         opening = lead(context_hits, definition)
         yield opening + " "
         parts: list[str] = []
-        for delta in self.chain.stream(
-            {"question": question, "hits": context_hits, "history": prompt_history}
-        ):
+        values = {"question": question, "hits": context_hits, "history": prompt_history}
+        for chunk in self.chain.stream(values):
+            ahead = ahead_in(chunk.response_metadata)
+            if ahead is not None:
+                yield Waiting(ahead)
+                continue
+            delta = chunk.text
+            if not delta:
+                continue
             if not parts:
                 timings["first_token"] = (time.perf_counter() - started) * 1000
             parts.append(delta)
@@ -188,7 +207,9 @@ class Tutor:
         text, cited = attach_citations([opening, *checked.kept], context_hits, self.retriever.embeddings)
         timings.setdefault("first_token", (time.perf_counter() - started) * 1000)
         timings["total"] = (time.perf_counter() - started) * 1000
-        yield Answer(question, text, cited, False, timings, context_hits, checked.dropped, generated)
+        yield Answer(
+            question, text, cited, False, timings, context_hits, checked.dropped, checked.kept, generated
+        )
 
     # --- prompt assembly ------------------------------------------------------------
     def render(self, question: str, hits: Sequence[Hit], history: Sequence[Turn]) -> str:

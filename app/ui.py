@@ -3,14 +3,18 @@
 `TutorUI` builds the page apart from launching it, so it can be built and its
 `respond` driven in tests without a server. Chat history lives in each
 browser session (Gradio passes it to `respond`), never in this module.
-Document text is escaped before it is shown: the roadmap is data, not markup.
-Plan requests in the chat go to the planner (`plan_chat`), not the model;
-the "Study plan" tab lives in `ui_plan`.
+Document text is escaped before it is shown: the roadmap is data, not markup;
+learners' messages are shown as typed too (`ui_chatbot`). While the model
+answers others, an answer shows its place in line under its lead. Plan
+requests in the chat go to the planner (`plan_chat`), not the model; the
+"Study plan" tab lives in `ui_plan`. `serve` adds the login, the bind
+warning and the upload limit.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import logging
 import re
 import sys
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from app.errors import TutorError
 from app.plan_chat import PlanChat, is_plan_request
 from app.plan_notes import load_card_questions
-from app.tutor import Answer, Turn, clean_question
+from app.tutor import Answer, Turn, Waiting, clean_question
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
     from app.settings import Settings
     from app.study import StudyPlanner
     from app.tutor import Tutor
+    from app.ui_evals import EvalsTab
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +57,24 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
 # Where GitHub-flavoured Markdown links bare text: URLs, `www.` and e-mail addresses.
 _AUTOLINK = re.compile(r"://|\bwww\.|@", re.IGNORECASE)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+WAITING = "Waiting for the model ({ahead} ahead)…"
+# Chat answers in progress at once. One that waits for the model costs only an idle
+# thread and shows its lead and its place in line; past this, Gradio's queue holds them.
+CHAT_CONCURRENCY = 16
+QUEUE_SIZE = 64
+# The page takes no files, but Gradio's upload route exists on every app: keep it small.
+MAX_UPLOAD = "1mb"
 
 
 def escape(text: str) -> str:
     """Text shown as-is: no live HTML (`<`, `>`, `&`), no Markdown markup, no auto-links."""
     return _break_autolinks(_MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+def unescape(text: str) -> str:
+    """The text `escape` was given: every backslash it added precedes one character, then the entities."""
+    return html.unescape(_ESCAPED.sub(r"\1", text))
 
 
 def _break_autolinks(text: str) -> str:
@@ -102,7 +119,7 @@ def format_sources(answer: Answer) -> str:
 
 def answer_messages(answer: Answer) -> list[dict]:
     """The chat messages for a final answer: its text, then its sources (none for a refusal)."""
-    messages = [{"role": "assistant", "content": html.escape(answer.text, quote=False)}]
+    messages = [{"role": "assistant", "content": escape(answer.text)}]
     if not answer.refused and (answer.citations or answer.dropped):
         messages.append(
             {
@@ -138,7 +155,7 @@ def turns_from_history(history: Sequence[dict]) -> list[Turn]:
         if message.get("role") == "user":
             question = message_text(message)
         elif question is not None and not (message.get("metadata") or {}).get("title"):
-            answer = html.unescape(message_text(message))
+            answer = unescape(message_text(message))
             if not answer.startswith(WARNING):
                 turns.append(Turn(question, answer))
             question = None
@@ -154,7 +171,7 @@ def plan_answer(planner: StudyPlanner, message: str, turns: Sequence[Turn]) -> s
     try:
         return chat_markdown(PlanChat(planner).reply(clean_question(message), turns).text)
     except TutorError as exc:
-        return f"{WARNING}{exc}"
+        return f"{WARNING}{escape(str(exc))}"
     except Exception:
         log.exception("planning from %r failed", message[:200])
         return FAILED
@@ -170,10 +187,13 @@ class TutorUI:
         *,
         backend: str = "",
         cards_dir: Path | None = None,
+        evals: EvalsTab | None = None,
     ) -> None:
-        """Without a planner, plan requests go to the tutor and the page has no Study plan tab."""
+        """Without a planner, plan requests go to the tutor and the page has no Study plan tab;
+        without `evals`, there is no Evals tab."""
         self.tutor = tutor
         self.planner = planner
+        self.evals = evals
         self.backend = backend
         # Self-check questions for the plan tab, read once: the cards do not change while serving.
         self.questions = load_card_questions(cards_dir) if cards_dir else {}
@@ -192,11 +212,13 @@ class TutorUI:
             for event in self.tutor.stream(message, turns):
                 if isinstance(event, Answer):
                     yield answer_messages(event)
+                elif isinstance(event, Waiting):
+                    yield escape(streamed) + f"\n\n*{WAITING.format(ahead=event.ahead)}*"
                 else:
                     streamed += event
-                    yield html.escape(streamed, quote=False)
+                    yield escape(streamed)
         except TutorError as exc:
-            yield f"{WARNING}{exc}"
+            yield f"{WARNING}{escape(str(exc))}"
         except Exception:
             log.exception("answering %r failed", message[:200])
             yield FAILED
@@ -205,6 +227,7 @@ class TutorUI:
         """The page, not yet launched."""
         import gradio as gr
 
+        from app.ui_chatbot import as_typed
         from app.ui_plan import PlanTab  # it builds on this module's helpers
 
         with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as demo:
@@ -212,25 +235,32 @@ class TutorUI:
             with gr.Tab("Chat"):
                 gr.ChatInterface(
                     self.respond,
-                    chatbot=gr.Chatbot(
-                        label=TITLE,
-                        show_label=False,
-                        height=560,
-                        latex_delimiters=[],
-                        feedback_options=None,
-                        buttons=["copy"],
-                        placeholder="Ask a question about the roadmap, or pick an example.",
+                    chatbot=as_typed(
+                        gr.Chatbot(
+                            label=TITLE,
+                            show_label=False,
+                            height=560,
+                            latex_delimiters=[],
+                            feedback_options=None,
+                            buttons=["copy"],
+                            placeholder="Ask a question about the roadmap, or pick an example.",
+                        )
                     ),
                     examples=[*EXAMPLES, PLAN_EXAMPLE] if self.planner else EXAMPLES,
                     cache_examples=False,
                     flagging_mode="never",
                     fill_height=True,
                     api_name="chat",
+                    concurrency_limit=CHAT_CONCURRENCY,
                     analytics_enabled=False,
                 )
             if self.planner is not None:
                 with gr.Tab("Study plan"):
                     PlanTab(self.planner, getattr(self.tutor, "llm", None), self.questions).build()
+            if self.evals is not None:
+                with gr.Tab("Evals"):
+                    outputs = self.evals.build()
+                self.evals.attach_refresh(demo, outputs)
             if self.backend:
                 gr.Markdown(f"<small>LLM backend: {escape(self.backend)}</small>")
         return demo
@@ -246,36 +276,45 @@ def backend_label(settings: Settings) -> str:
 def warm_up(tutor: Tutor) -> None:
     """Load the embedder and the model's weights now, so the first learner does not wait for them.
 
-    Cheap on purpose (about a second): one retrieval and one token count. A full
-    answer would also cost a whole prompt evaluation, which every question pays anyway.
+    Cheap on purpose (about a second): one retrieval, one token count and the
+    weights. A full answer would also cost a whole prompt evaluation, which every
+    question pays anyway.
     """
     tutor.retrieve(EXAMPLES[0])
     tutor.count_tokens(EXAMPLES[0])
+    load = getattr(tutor.llm, "load", None)  # a local model; a server has nothing to load
+    if callable(load):
+        load()
 
 
 def serve(settings: Settings) -> None:
     """Build the tutor and the planner, then serve the page until interrupted.
 
-    A missing index or model fails here, before anything listens, as a `TutorError`.
+    A malformed login, a missing index or model fails here, before anything
+    listens, as a `TutorError`.
     """
     from app.components import build_study_planner, build_tutor
+    from app.login import logins
+    from app.redact import Redactor, log_warnings_to_stderr, settings_secrets
 
-    _log_warnings_to_stderr()
+    allowed = logins(settings)
+    log_warnings_to_stderr(Redactor([*settings_secrets(settings), *(password for _, password in allowed)]))
     tutor = build_tutor(settings)
     warm_up(tutor)
     planner = build_study_planner(settings, tutor.retriever.embeddings)  # one embedder, shared
-    demo = TutorUI(tutor, planner, backend=backend_label(settings), cards_dir=settings.cards).build()
-    # The model answers one question at a time (it holds a lock); a few workers let
-    # retrieval and queue updates for other sessions proceed meanwhile.
-    demo.queue(default_concurrency_limit=4, max_size=64)
-    if settings.host not in LOCAL_HOSTS:
-        print(
-            f"tutor: warning: serving on {settings.host}, reachable from other machines; "
-            "the tutor has no login",
-            file=sys.stderr,
-        )
+    from app.ui_evals import EvalsTab
+
+    evals = EvalsTab(settings, tutor.retriever)
+    demo = TutorUI(
+        tutor, planner, backend=backend_label(settings), cards_dir=settings.cards, evals=evals
+    ).build()
+    # Chat answers have their own limit (CHAT_CONCURRENCY); the plan tab's events share these workers.
+    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
+    warning = exposure_warning(settings.host, login=bool(allowed))
+    if warning:
+        print(warning, file=sys.stderr)
     try:
-        demo.launch(**_launch_options(settings))
+        demo.launch(**launch_options(settings, allowed))
     except OSError as exc:
         raise TutorError(
             f"cannot listen on {settings.host}:{settings.port}: the port is taken or not allowed; "
@@ -285,20 +324,38 @@ def serve(settings: Settings) -> None:
     demo.block_thread()
 
 
-def _launch_options(settings: Settings) -> dict[str, Any]:
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def exposure_warning(host: str, *, login: bool) -> str | None:
+    """The line printed when the page is reachable from other machines; None on a loopback address."""
+    if is_loopback(host):
+        return None
+    who = (
+        "only with a login (TUTOR_AUTH / TUTOR_AUTH_FILE)"
+        if login
+        else "by anyone, without a login: set TUTOR_AUTH or TUTOR_AUTH_FILE to require one"
+    )
+    return f"tutor: warning: serving on {host}, reachable from other machines {who}"
+
+
+def launch_options(settings: Settings, logins: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Gradio's `launch` arguments: our address, the logins (if any), no share link, no error details."""
     return {
         "server_name": settings.host,
         "server_port": settings.port,
+        "auth": list(logins) or None,
+        "auth_message": f"{TITLE}: sign in" if logins else None,
+        "max_file_size": MAX_UPLOAD,
         "share": False,
         "show_error": False,  # errors reach the browser only as the one line `respond` writes
         "quiet": True,  # our own ready line replaces Gradio's banner
         "prevent_thread_lock": True,  # so the ready line prints once the server listens
     }
-
-
-def _log_warnings_to_stderr() -> None:
-    # The handler, not only the root, filters: some libraries set their own loggers to DEBUG.
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler])

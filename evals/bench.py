@@ -19,16 +19,15 @@ from pathlib import Path
 
 import yaml
 
+from evals.scorers import percentile
+from evals.suites import time_tutor
+
 QUESTIONS = [
     "What is KL divergence and where does it fit?",
     "Which tools does the roadmap list for experiment tracking?",
     "What should I learn about Kubernetes?",
 ]
 DATASET = Path(__file__).parent / "datasets" / "retrieval.yaml"
-
-
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
 def time_serve(home: str) -> float:
@@ -56,22 +55,6 @@ def time_serve(home: str) -> float:
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def time_tutor(tutor, question: str):
-    """(ms to the lead, ms to the model's first token, model tokens/s, Answer) for one question."""
-    started = time.perf_counter()
-    stamps: list[float] = []
-    answer = None
-    for event in tutor.stream(question):
-        if isinstance(event, str):
-            stamps.append((time.perf_counter() - started) * 1000)
-        else:
-            answer = event
-    lead, model = stamps[0], stamps[1:]  # the first event is the lead, built without the model
-    if len(model) < 2:
-        return lead, float("nan"), float("nan"), answer
-    return lead, model[0], (len(model) - 1) / ((model[-1] - model[0]) / 1000), answer
 
 
 def time_raw(llama, prompt: str, settings, stop: list[str]) -> tuple[float, float]:

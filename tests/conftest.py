@@ -15,8 +15,10 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,8 +92,10 @@ def _forbid_real_llm(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise RealLLMForbidden(f"{request.node.nodeid} uses the real LLM; mark it @pytest.mark.real_llm")
 
-    monkeypatch.setattr("app.llm.build_backend", forbidden)
+    # app.components first: patching it may import it, and it must then bind the real
+    # app.llm.build_backend, or the undo at teardown would "restore" this test's stand-in.
     monkeypatch.setattr("app.components.build_backend", forbidden)
+    monkeypatch.setattr("app.llm.build_backend", forbidden)
     monkeypatch.setattr("llama_cpp.Llama", forbidden)
 
 
@@ -262,6 +266,60 @@ def make_tutor(retriever, count_tiktoken) -> Callable[..., Any]:
     return make
 
 
+# --- llama-cpp-python, scripted -----------------------------------------------------
+
+
+class FakeLlama:
+    """Stands in for llama_cpp.Llama; counts any moment two threads are inside it at once."""
+
+    WORDS = ("one ", "two ", "three ")
+
+    def __init__(self) -> None:
+        self.inside = 0
+        self.overlaps = 0
+        self.steps: list[str] = []  # the prompt of each generation step, in order
+        self.closed = 0
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def _call(self) -> Iterator[None]:
+        with self._guard:
+            self.inside += 1
+            self.overlaps += self.inside > 1
+        try:
+            time.sleep(0.002)  # long enough for another thread to walk in, if it could
+            yield
+        finally:
+            with self._guard:
+                self.inside -= 1
+
+    def tokenize(self, data: bytes, add_bos: bool = True, special: bool = True) -> list[int]:
+        with self._call():
+            return list(range(len(data.split())))
+
+    def create_completion(self, prompt: str, **options: object) -> Iterator[dict]:
+        def steps() -> Iterator[dict]:
+            try:
+                for word in self.WORDS:
+                    with self._call():
+                        self.steps.append(prompt)
+                    yield {"choices": [{"text": word}]}
+            finally:
+                self.closed += 1
+
+        return steps()
+
+
+@pytest.fixture
+def chat(tmp_path: Path):
+    """The real `LlamaCppChat`, locks and queue included, over a `FakeLlama`."""
+    from app.llamacpp import LlamaCppChat
+
+    model = LlamaCppChat(model_path=tmp_path / "model.gguf")
+    model._llama = FakeLlama()
+    return model
+
+
 # --- the command line -----------------------------------------------------------------
 
 
@@ -327,3 +385,47 @@ def kill_ingest_midway() -> Callable[..., str]:
         return seen.decode("utf-8", "replace")
 
     return run
+
+
+# --- a live `tutor serve` ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_tutor(tmp_path_factory: pytest.TempPathFactory):
+    """`tutor serve` over the real roadmap, cards and UNTRUSTED_DOC, with the bundled model and a login.
+
+    Short answers (16 tokens, 2 excerpts) keep the browser and concurrency tests quick;
+    everything else is the default configuration.
+    """
+    from live import LIVE_API_KEY, LIVE_LOGIN, UNTRUSTED_DOC, start_serve
+
+    home = tmp_path_factory.mktemp("live-home")
+    ingested = run_tutor("ingest", "--quiet", str(UNTRUSTED_DOC), home=home, timeout=900)
+    assert ingested.returncode == 0, ingested.stderr
+    server = start_serve(
+        home,
+        home / "serve.log",
+        TUTOR_MAX_TOKENS="16",
+        TUTOR_TOP_K="2",
+        TUTOR_AUTH=":".join(LIVE_LOGIN),
+        TUTOR_OPENAI_API_KEY=LIVE_API_KEY,
+    )
+    yield server
+    server.stop()
+
+
+_REPORT = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """`report("line")`: a line for the end of the test run (figures, artifact paths)."""
+    return request.config.stash.setdefault(_REPORT, []).append
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    lines = config.stash.get(_REPORT, [])
+    if lines:
+        terminalreporter.section("live server figures and artifacts")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -242,6 +242,15 @@ def test_a_detailed_area_project_comes_after_its_last_needed_unit(curriculum: Cu
     assert project.hours == 3.6  # 15% of the phase's 24 h
 
 
+def test_a_project_shrinks_to_what_a_week_holds(curriculum: Curriculum) -> None:
+    # 15% of the 24 h phase is 3.6 h, but a 3 h week holds 2.5 h besides its review.
+    integral = "mathematics-and-statistics/calculus/integral-calculus"
+    plan = make_plan(curriculum, "calculus", [integral], set(), 3, 20, START)
+    project = flat(plan)[-1]
+    assert (project.kind, project.hours) == ("project", 2.5)
+    assert plan.unscheduled == []
+
+
 def test_what_does_not_fit_is_listed(curriculum: Curriculum) -> None:
     plan = make_plan(curriculum, "python", [CORE_LANGUAGES], set(), 3, 1, START)
     assert [(w.week, w.hours) for w in plan.weeks] == [(1, 3.0)]

@@ -149,3 +149,24 @@ def test_a_card_travels_with_its_section_as_the_note(make_settings, shared_embed
     assert top.chunk.kind != "card"  # the roadmap's own text is what the lead quotes
     assert top.note.startswith("Git records a project's history as commits.")
     assert len({h.chunk.path for h in hits}) == len(hits)  # card and section collapse to one hit
+
+
+def test_a_one_chunk_section_of_an_extra_document_is_not_outranked(
+    make_settings, shared_embedder, tmp_path: Path
+) -> None:
+    """Sections score by their two best chunks; a section with one chunk counts it twice."""
+    from app.components import open_retriever
+    from ingest.sync import ingest
+
+    extra = tmp_path / "notes.md"
+    extra.write_text(
+        "# Team notes\n\n## Showing untrusted text\n\n"
+        "Escape HTML before rendering text from documents or learners in the browser.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(cards=Path(__file__).parent / "data" / "cards")
+    ingest(settings, [extra], progress=False)
+    retriever = open_retriever(settings)
+    assert sum(c.path == ("Team notes", "Showing untrusted text") for c in retriever.chunks) == 1
+    hits = retriever.search("how should a tutor render untrusted text safely in the browser?", 3)
+    assert hits[0].chunk.path == ("Team notes", "Showing untrusted text")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live import free_port
 
 from app.settings import PROJECT_ROOT, Settings
 
 BIN = Path(sys.executable).parent
 ROADMAP = PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:

@@ -7,7 +7,7 @@ import pytest
 from app.citations import cited_numbers
 from app.errors import TutorError
 from app.prompts import load_prompt
-from app.tutor import Answer, Turn, as_data, clean_question, is_followup
+from app.tutor import Answer, Turn, Waiting, as_data, clean_question, is_followup
 
 QUESTION = "Which tools does the roadmap list for experiment tracking?"
 TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
@@ -229,6 +229,21 @@ def test_stream_yields_the_lead_then_the_model_then_the_answer(make_tutor, scrip
     assert texts[0] == LEAD + " "
     assert "".join(texts) == f"{LEAD} {reply}"
     assert final.text == f"{LEAD} {reply}"
+
+
+def test_stream_says_how_many_are_ahead_while_the_model_is_busy(
+    make_tutor, chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.llamacpp.WAIT_REPORT_S", 0.01)
+    tutor = make_tutor(chat)
+    with chat.queue.turn(), chat.queue.turn():  # two earlier requests hold the model's line
+        stream = tutor.stream(QUESTION)
+        assert next(stream) == LEAD + " "  # the lead needs no model: it never waits
+        assert next(stream) == Waiting(2)
+    *texts, final = list(stream)
+    assert texts == ["one ", "two ", "three "]
+    assert isinstance(final, Answer) and final.generated == "one two three "
+    assert tutor.ask(QUESTION).generated == "one two three "  # `ask` skips the waiting events
 
 
 def test_answer_json_record(make_tutor, script) -> None:

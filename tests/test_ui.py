@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from app.errors import TutorError
 from app.plan_chat import ASK_PREFIX
 from app.study import StudyPlanner
-from app.tutor import Answer, Turn
+from app.tutor import Answer, Turn, Waiting
 from app.ui import (
     FAILED,
     PLAN_EXAMPLE,
@@ -30,6 +32,7 @@ from app.ui import (
     chat_markdown,
     escape,
     turns_from_history,
+    unescape,
 )
 
 PLAN_REQUEST = "make me a study plan for mlops engineer"
@@ -59,11 +62,11 @@ def live_markup(markdown: str) -> list[str]:
 class FakeTutor:
     """Streams its scripted events; an exception among them is raised when reached."""
 
-    def __init__(self, *events: str | Answer | BaseException) -> None:
+    def __init__(self, *events: str | Waiting | Answer | BaseException) -> None:
         self.events = events
         self.calls: list[tuple[str, list[Turn]]] = []
 
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Waiting | Answer]:
         self.calls.append((question, list(history)))
         for event in self.events:
             if isinstance(event, BaseException):
@@ -156,6 +159,11 @@ def test_escape_leaves_no_bare_autolink() -> None:
     assert {text: _BARE_LINK.findall(escape(text)) for text in texts} == {text: [] for text in texts}
 
 
+@given(st.text())
+def test_unescape_gives_back_exactly_what_escape_was_given(text: str) -> None:
+    assert unescape(escape(text)) == text
+
+
 # --- turns_from_history ----------------------------------------------------------------
 
 
@@ -203,19 +211,35 @@ def test_turns_keep_the_planners_question_as_an_answer() -> None:
 
 def test_respond_streams_escaped_text_then_the_answer_and_its_sources(make_hit) -> None:
     hit = make_hit(K8S_PATH, K8S_TEXT)
-    final = answer("Kubernetes <orchestrates> containers [1].", [hit])
+    # A document can carry Markdown that would fetch from elsewhere if it were rendered.
+    final = answer("Kubernetes <orchestrates> containers [1]. ![x](http://evil.example/p.png)", [hit])
     tutor = FakeTutor("Kubernetes <orch", "estrates> & more", final)
 
     out = list(TutorUI(tutor).respond("What is Kubernetes?", []))
 
     assert out[:2] == ["Kubernetes &lt;orch", "Kubernetes &lt;orchestrates&gt; &amp; more"]
     text, sources = out[2]
-    assert text == {"role": "assistant", "content": "Kubernetes &lt;orchestrates&gt; containers [1]."}
+    assert text == {"role": "assistant", "content": escape(final.text)}
+    assert live_markup(text["content"]) == []
     assert sources["metadata"] == {"title": SOURCES_TITLE}
     assert sources["content"].startswith("**[1]** Cloud Computing and MLOps › Kubernetes\n> ")
     assert "Kubernetes schedules containers across a cluster of machines." in sources["content"]
     assert len(out) == 3
     assert tutor.calls == [("What is Kubernetes?", [])]
+
+
+def test_respond_shows_the_place_in_line_under_the_lead_until_the_model_writes(make_hit) -> None:
+    final = answer("The roadmap covers Kubernetes. It schedules.", [make_hit(K8S_PATH, K8S_TEXT)])
+    tutor = FakeTutor("The roadmap covers Kubernetes. ", Waiting(2), Waiting(1), "It schedules", final)
+
+    out = list(TutorUI(tutor).respond("What is Kubernetes?", []))
+
+    assert out[:4] == [
+        "The roadmap covers Kubernetes. ",
+        "The roadmap covers Kubernetes. \n\n*Waiting for the model (2 ahead)…*",
+        "The roadmap covers Kubernetes. \n\n*Waiting for the model (1 ahead)…*",
+        "The roadmap covers Kubernetes. It schedules",
+    ]
 
 
 def test_respond_passes_earlier_turns_to_the_tutor(make_hit) -> None:

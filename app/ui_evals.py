@@ -1,0 +1,162 @@
+"""The "Evals" tab: the latest evaluation report's headline numbers and charts.
+
+It reads the newest `result.json` under `<home>/evals/` (written by `tutor eval`
+or by this tab) and can run the retrieval suite on the test split against the
+index the tutor is serving. Everything shown is plain text or a native plot.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.ui import WARNING, escape
+
+if TYPE_CHECKING:
+    import gradio as gr
+    import pandas as pd
+
+    from app.retrieve import Retriever
+    from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NO_RUN = "No evaluation has been run yet: press the button below, or run `tutor eval` in a terminal."
+FAILED = WARNING + "the retrieval suite failed; details are in the server log"
+HISTOGRAM_BINS = 15
+
+
+def load_latest(settings: Settings) -> tuple[dict | None, Path | None]:
+    """The newest readable result and its folder; (None, None) when there is none."""
+    from evals.runner import latest_result
+
+    path = latest_result(settings)
+    if path is None:
+        return None, None
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), path.parent
+    except (OSError, ValueError):
+        log.warning("cannot read %s", path)
+        return None, None
+
+
+def headline_markdown(result: dict | None) -> str:
+    """The run's description and its headline table, as Markdown with every value escaped."""
+    if result is None:
+        return NO_RUN
+    from evals.report import describe_run, headline_rows
+
+    failed = [t for t in result.get("thresholds", []) if not t["ok"]]
+    rows = [
+        f"| {escape(s)} | {escape(m)} | {escape(v)} | {escape(c)} |" for s, m, v, c in headline_rows(result)
+    ]
+    status = (
+        "All thresholds met."
+        if not failed
+        else "**Thresholds missed:** " + ", ".join(escape(f"{t['suite']}.{t['metric']}") for t in failed)
+    )
+    return "\n".join(
+        [
+            escape(describe_run(result)),
+            "",
+            status,
+            "",
+            "| suite | metric | value | change |",
+            "|---|---|---|---|",
+        ]
+        + rows
+    )
+
+
+def per_area_frame(result: dict | None) -> pd.DataFrame:
+    import pandas as pd
+
+    areas = ((result or {}).get("metrics", {}).get("retrieval") or {}).get("per_area", {})
+    return pd.DataFrame(
+        {"area": list(areas), "hit@3": [m["hit@3"] for m in areas.values()]}, columns=["area", "hit@3"]
+    )
+
+
+def latency_frame(result: dict | None) -> pd.DataFrame:
+    """A histogram of retrieve times as (bin start in ms, questions)."""
+    import numpy as np
+    import pandas as pd
+
+    samples = (
+        ((result or {}).get("metrics", {}).get("latency") or {}).get("samples", {}).get("retrieve_ms", [])
+    )
+    if not samples:
+        return pd.DataFrame({"ms": [], "questions": []})
+    counts, edges = np.histogram(samples, bins=HISTOGRAM_BINS)
+    return pd.DataFrame({"ms": [f"{e:.0f}" for e in edges[:-1]], "questions": counts})
+
+
+class EvalsTab:
+    """Shows the latest report; runs the retrieval suite on the served index."""
+
+    def __init__(self, settings: Settings, retriever: Retriever) -> None:
+        self.settings = settings
+        self.retriever = retriever
+
+    def view(self) -> tuple[str, Any, Any, Any]:
+        import gradio as gr
+
+        result, folder = load_latest(self.settings)
+        report = folder / "report.html" if folder and (folder / "report.html").exists() else None
+        return (
+            headline_markdown(result),
+            per_area_frame(result),
+            latency_frame(result),
+            gr.update(value=str(report) if report else None, visible=report is not None),
+        )
+
+    def run_retrieval(self, progress: gr.Progress | None = None) -> tuple[str, Any, Any, Any]:
+        """Run the retrieval suite on the test split, write its reports, show them."""
+        from evals import runner
+        from evals.report import write_reports
+        from evals.suites import Components
+
+        try:
+            parts = Components(self.settings)
+            parts.retriever = self.retriever  # the index being served, already loaded
+            track = progress.tqdm if progress is not None else (lambda items, desc=None: items)
+            result = runner.run(
+                self.settings,
+                ["retrieval"],
+                "test",
+                parts=parts,
+                progress=lambda i, d: track(list(i), desc=d),
+            )
+            write_reports(result, runner.run_dir(self.settings, result))
+        except Exception:
+            log.exception("the retrieval suite failed")
+            view = self.view()
+            return (FAILED + "\n\n" + view[0], *view[1:])
+        return self.view()
+
+    def build(self) -> list:
+        import gradio as gr
+
+        headline = gr.Markdown(NO_RUN)
+        with gr.Row():
+            areas = gr.BarPlot(
+                x="area", y="hit@3", title="Retrieval hit@3 per area", y_lim=[0, 1], x_label_angle=-30
+            )
+            latency = gr.BarPlot(x="ms", y="questions", title="Retrieve latency (ms)")
+        report = gr.DownloadButton("Download the full HTML report", visible=False)
+        run = gr.Button("Run the retrieval suite (test split)", variant="primary")
+        outputs = [headline, areas, latency, report]
+        run.click(
+            lambda progress=gr.Progress(): self.run_retrieval(progress),  # noqa: B008 (Gradio injects it)
+            outputs=outputs,
+            concurrency_limit=1,
+            concurrency_id="evals",
+            api_name="run_retrieval_suite",
+        )
+        return outputs
+
+    def attach_refresh(self, demo: gr.Blocks, outputs: list) -> None:
+        """Show the latest report whenever the page loads."""
+        demo.load(self.view, outputs=outputs, api_name=False)

@@ -1,0 +1,122 @@
+"""The evaluation datasets in `evals/datasets/`, loaded and filtered by split.
+
+Every case has an `id` and a `split`: `dev` cases may be tuned on, `test` cases
+are for reporting only. `limit` keeps the first N cases of a suite (file order),
+so a limited run is always the same subset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DATASETS = Path(__file__).parent / "datasets"
+SPLITS = ("dev", "test", "all")
+
+
+@dataclass(frozen=True)
+class RetrievalCase:
+    id: str
+    split: str
+    question: str
+    expected: list[list[str]]
+
+
+@dataclass(frozen=True)
+class FollowupCase:
+    id: str
+    split: str
+    first: str
+    followup: str
+    expected: list[list[str]]
+
+
+@dataclass(frozen=True)
+class RefusalCase:
+    id: str
+    split: str
+    question: str
+    should_refuse: bool
+
+
+@dataclass(frozen=True)
+class AnswerCase:
+    id: str
+    split: str
+    question: str
+    expected: list[list[str]]
+    key_facts: list[list[str]]  # each fact: phrases, any one of which must appear
+
+
+@dataclass(frozen=True)
+class PlanProfile:
+    id: str
+    split: str
+    learner: str
+    goal: str
+    hours_per_week: float
+    known: list[str] = field(default_factory=list)
+    weeks: int | None = None
+    until: str | None = None
+    start: str | None = None
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((DATASETS / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def version(name: str) -> int:
+    return int(_load(name).get("version", 1))
+
+
+def _pick(cases: list, split: str, limit: int | None) -> list:
+    chosen = [c for c in cases if split == "all" or c.split == split]
+    return chosen[:limit] if limit else chosen
+
+
+def retrieval(split: str = "all", limit: int | None = None) -> list[RetrievalCase]:
+    cases = [
+        RetrievalCase(c["id"], c["split"], c["question"], c["expected"]) for c in _load("retrieval")["cases"]
+    ]
+    return _pick(cases, split, limit)
+
+
+def followups(split: str = "all", limit: int | None = None) -> list[FollowupCase]:
+    pairs = _load("followups")["pairs"]
+    cases = [FollowupCase(p["id"], p["split"], p["first"], p["followup"], p["expected"]) for p in pairs]
+    return _pick(cases, split, limit)
+
+
+def refusals(split: str = "all", limit: int | None = None) -> list[RefusalCase]:
+    data = _load("refusal")
+    cases = [RefusalCase(c["id"], c["split"], c["question"], True) for c in data["off_topic"]]
+    cases += [RefusalCase(c["id"], c["split"], c["question"], False) for c in data["on_topic_odd"]]
+    return _pick(cases, split, limit)
+
+
+def answers(split: str = "all", limit: int | None = None) -> list[AnswerCase]:
+    cases = [
+        AnswerCase(c["id"], c["split"], c["question"], c["expected"], [f["any_of"] for f in c["key_facts"]])
+        for c in _load("answers")["cases"]
+    ]
+    return _pick(cases, split, limit)
+
+
+def plans(split: str = "all", limit: int | None = None) -> list[PlanProfile]:
+    profiles = [
+        PlanProfile(
+            p["id"],
+            p["split"],
+            p.get("learner", ""),
+            p["goal"],
+            float(p["hours_per_week"]),
+            list(p.get("known", [])),
+            p.get("weeks"),
+            str(p["until"]) if p.get("until") else None,
+            str(p["start"]) if p.get("start") else None,
+        )
+        for p in _load("plans")["profiles"]
+    ]
+    return _pick(profiles, split, limit)
