@@ -101,14 +101,16 @@ class EvalsTab:
         self.retriever = retriever
 
     def view(self) -> tuple[str, Any, Any, Any]:
+        """(headline Markdown, per-area plot, latency plot, report download) for the latest run."""
         import gradio as gr
 
         result, folder = load_latest(self.settings)
         report = folder / "report.html" if folder and (folder / "report.html").exists() else None
+        areas, latency = per_area_frame(result), latency_frame(result)
         return (
             headline_markdown(result),
-            per_area_frame(result),
-            latency_frame(result),
+            gr.update(value=areas, visible=not areas.empty),  # a run without that suite: no plot
+            gr.update(value=latency, visible=not latency.empty),
             gr.update(value=str(report) if report else None, visible=report is not None),
         )
 

@@ -144,3 +144,18 @@ def test_markup_in_documents_and_questions_stays_text(signed_in: OfflinePage, re
     assert '<script>window.pwned = "document script"; document.title = "pwned"</script>' in answer
     assert "<img src=x onerror=" in answer
     report(f"screenshot: {shot}")
+
+
+def test_the_evals_tab_runs_the_retrieval_suite(signed_in: OfflinePage, report) -> None:
+    page = signed_in.page
+    page.get_by_role("tab", name="Evals").click()
+    # A fresh TUTOR_HOME has no run yet; the button runs one against the served index.
+    page.get_by_text("No evaluation has been run yet").wait_for()
+    page.get_by_role("button", name="Run the retrieval suite (test split)").click()
+    page.get_by_text("Time per suite: retrieval").wait_for(timeout=ANSWER_S)
+    assert page.get_by_role("cell", name="hit@3").count() == 1
+    page.get_by_role("button", name="Download the full HTML report").wait_for()
+    page.wait_for_timeout(2000)  # let the per-area plot draw before the screenshot
+    shot = screenshot(page, "6-evals")
+    assert signed_in.blocked == [] and signed_in.errors == []
+    report(f"screenshot: {shot}")

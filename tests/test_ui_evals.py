@@ -57,9 +57,10 @@ def test_latest_result_is_shown_with_missed_thresholds(make_settings) -> None:
 def test_run_button_writes_a_report_and_shows_it(mini_index, retriever) -> None:
     tab = EvalsTab(mini_index.settings, retriever)
     try:
-        headline, areas, _latency, report = tab.run_retrieval()
+        headline, areas, latency, report = tab.run_retrieval()
         assert "| retrieval | hit\\@3 |" in headline
-        assert not areas.empty
+        assert areas["visible"] and not areas["value"].empty
+        assert not latency["visible"]  # the retrieval suite measures no latency
         assert report["visible"] and report["value"].endswith("report.html")
         result, folder = load_latest(mini_index.settings)
         assert result["config"]["split"] == "test" and result["config"]["suites"] == ["retrieval"]
