@@ -277,12 +277,13 @@ def cmd_plan(args: argparse.Namespace, settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings) -> int:
     from evals import runner
+    from evals.components import no_progress
     from evals.report import summary_table, write_reports
     from evals.suites import SUITES
 
     suites = list(SUITES) if args.suite == "all" else [args.suite]
     compare = runner.load_result(args.compare) if args.compare else None
-    progress = _no_progress if args.quiet else _progress_bar
+    progress = no_progress if args.quiet else _progress_bar
     result = runner.run(settings, suites, args.split, args.limit, compare, progress)
     paths = write_reports(result, runner.run_dir(settings, result))
     if args.json:
@@ -299,10 +300,6 @@ def _progress_bar(items, desc: str):
 
     items = list(items)
     return tqdm(items, desc=desc, unit="case", file=sys.stderr, leave=False)
-
-
-def _no_progress(items, _desc: str):
-    return items
 
 
 def cmd_serve(args: argparse.Namespace, settings) -> int:

@@ -117,20 +117,14 @@ class EvalsTab:
     def run_retrieval(self, progress: gr.Progress | None = None) -> tuple[str, Any, Any, Any]:
         """Run the retrieval suite on the test split, write its reports, show them."""
         from evals import runner
+        from evals.components import Components, no_progress
         from evals.report import write_reports
-        from evals.suites import Components
 
         try:
             parts = Components(self.settings)
             parts.retriever = self.retriever  # the index being served, already loaded
-            track = progress.tqdm if progress is not None else (lambda items, desc=None: items)
-            result = runner.run(
-                self.settings,
-                ["retrieval"],
-                "test",
-                parts=parts,
-                progress=lambda i, d: track(list(i), desc=d),
-            )
+            track = no_progress if progress is None else (lambda i, desc: progress.tqdm(list(i), desc=desc))
+            result = runner.run(self.settings, ["retrieval"], "test", parts=parts, progress=track)
             write_reports(result, runner.run_dir(self.settings, result))
         except Exception:
             log.exception("the retrieval suite failed")

@@ -14,7 +14,8 @@ import yaml
 
 from app.errors import TutorError
 from evals import cases as datasets
-from evals.suites import SUITES, Components, Progress, no_progress
+from evals.components import Components, Progress, no_progress
+from evals.suites import SUITES
 
 if TYPE_CHECKING:
     from app.settings import Settings

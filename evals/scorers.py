@@ -206,5 +206,10 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return float(numpy.percentile(values, q))
 
 
+def mean_of(records: Sequence[dict], key: str) -> float:
+    """The mean of one field over case records, skipping records where it is None."""
+    return _mean([float(r[key]) for r in records if r.get(key) is not None])
+
+
 def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0

@@ -1,5 +1,7 @@
 """The evaluation suites: each runs its cases through the real tutor and scores them.
 
+The answer suite, the one that runs the model, lives in `evals.answer_suite`.
+
 A suite returns `(metrics, cases)`: headline numbers, and one record per case
 with what was retrieved or produced, for the report's worst-case lists.
 """
@@ -8,82 +10,18 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import TutorError
 from evals import cases as datasets
 from evals import scorers
+from evals.answer_suite import answers
+from evals.components import Components, Progress
 
 if TYPE_CHECKING:
-    from app.retrieve import Retriever
-    from app.settings import Settings
-    from app.study import StudyPlanner
     from app.tutor import Tutor
 
-Progress = Callable[[Iterable, str], Iterable]
-
 RETRIEVE_K = 5  # hit@1/3/5 and nDCG@5 need five hits
-
-
-def no_progress(items: Iterable, _desc: str) -> Iterable:
-    return items
-
-
-@dataclass
-class Components:
-    """The tutor's real parts, built on first use and shared by the suites."""
-
-    settings: Settings
-
-    @cached_property
-    def retriever(self) -> Retriever:
-        from app.components import open_retriever
-
-        return open_retriever(self.settings)
-
-    @cached_property
-    def tutor(self) -> Tutor:
-        from app.components import build_tutor
-
-        return build_tutor(self.settings, retriever=self.retriever)
-
-    @cached_property
-    def planner(self) -> StudyPlanner:
-        from app.components import build_study_planner
-
-        # Plans need no index; share the embedder when the retriever already loaded it.
-        retriever = self.__dict__.get("retriever")
-        return build_study_planner(self.settings, retriever.embeddings if retriever else None)
-
-    @cached_property
-    def similarity(self) -> Similarity:
-        return Similarity(self.retriever.embeddings)
-
-
-class Similarity:
-    """Cosine similarity of two texts under the tutor's embedder, with a cache."""
-
-    def __init__(self, embeddings) -> None:
-        self.embeddings = embeddings
-        self._vectors: dict[str, object] = {}
-
-    def warm(self, texts: Iterable[str]) -> None:
-        new = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if new:
-            import numpy as np
-
-            for text, vector in zip(new, self.embeddings.embed_documents(new)):
-                v = np.asarray(vector)
-                self._vectors[text] = v / (np.linalg.norm(v) or 1.0)
-
-    def __call__(self, a: str, b: str) -> float:
-        self.warm([a, b])
-        return float(self._vectors[a] @ self._vectors[b])
 
 
 def area(path: list[str] | tuple[str, ...]) -> str:
@@ -94,16 +32,13 @@ def area(path: list[str] | tuple[str, ...]) -> str:
 # --- retrieval --------------------------------------------------------------------------
 
 
-def relevant_total(retriever: Retriever, expected: list[list[str]]) -> int:
-    """How many indexed sections answer the case (the ideal ranking's length, for nDCG)."""
-    return sum(1 for path in {c.path for c in retriever.chunks} if scorers.is_relevant(path, expected))
-
-
 def retrieval(parts: Components, split: str, limit: int | None, progress: Progress, k: int = RETRIEVE_K):
     retriever = parts.retriever
+    indexed = {c.path for c in retriever.chunks}  # every section, for nDCG's ideal ranking
     records = []
     for case in progress(datasets.retrieval(split, limit), "retrieval"):
         hits = retriever.search(case.question, k)
+        relevant_total = sum(1 for path in indexed if scorers.is_relevant(path, case.expected))
         relevance = [scorers.is_relevant(h.chunk.path, case.expected) for h in hits]
         records.append(
             {
@@ -113,7 +48,7 @@ def retrieval(parts: Components, split: str, limit: int | None, progress: Progre
                 "question": case.question,
                 "area": area(case.expected[0]),
                 "rank": scorers.first_relevant_rank(relevance),
-                "ndcg@5": scorers.ndcg_at(relevance, relevant_total(retriever, case.expected), 5),
+                "ndcg@5": scorers.ndcg_at(relevance, relevant_total, 5),
                 "retrieved": [list(h.chunk.path) for h in hits],
                 "expected": case.expected,
             }
@@ -171,137 +106,6 @@ def followups(parts: Components, split: str, limit: int | None, progress: Progre
         "hit@3_without_history": scorers.hit_at([r["rank_without_history"] for r in records], 3),
         "cases": len(records),
     }, records
-
-
-# --- answers ------------------------------------------------------------------------------
-
-
-SHIPPED_CARDS = Path(__file__).resolve().parent.parent / "seeds" / "cards"
-
-
-def support_threshold(parts: Components) -> tuple[float, float, int]:
-    """Calibrate the similarity above which an excerpt supports a sentence.
-
-    Labelled pairs come from the shipped knowledge cards, which are written to explain
-    their roadmap section: each card sentence paired with its own section's roadmap text
-    is supported; paired with a section from another part of the roadmap, it is not.
-    Returns (threshold, accuracy on the pairs, number of pairs).
-    """
-    from ingest.sync import chunk_file
-
-    sections: dict[tuple[str, ...], str] = {}
-    for chunk in chunk_file(parts.settings.seeds[0]):
-        if chunk.kind == "section":
-            sections.setdefault(chunk.path, chunk.text)
-    explanations: dict[tuple[str, ...], str] = {}
-    for path in sorted(SHIPPED_CARDS.glob("*.md")):
-        for chunk in chunk_file(path, card=True):
-            if chunk.path in sections:
-                explanations.setdefault(chunk.path, chunk.text)  # the explanation comes first
-    paths = sorted(sections)
-    similarity = parts.similarity
-    similarity.warm(
-        [*sections.values(), *(s for text in explanations.values() for s in scorers.sentences(text))]
-    )
-    positives, negatives = [], []
-    for path, text in explanations.items():
-        start = (paths.index(path) + len(paths) // 2) % len(paths)
-        other = next(sections[p] for p in paths[start:] + paths[:start] if p[0] != path[0])
-        for sentence in scorers.sentences(text):
-            positives.append(similarity(sentence, sections[path]))
-            negatives.append(similarity(sentence, other))
-    if not positives:
-        raise TutorError(f"no knowledge cards in {SHIPPED_CARDS} match the roadmap: cannot calibrate")
-    threshold = scorers.calibrate_threshold(positives, negatives)
-    correct = sum(p >= threshold for p in positives) + sum(n < threshold for n in negatives)
-    return threshold, correct / (len(positives) + len(negatives)), len(positives) + len(negatives)
-
-
-def answers(parts: Components, split: str, limit: int | None, progress: Progress):
-    threshold, accuracy, pairs = support_threshold(parts)
-    tutor, similarity = parts.tutor, parts.similarity
-    records = []
-    for case in progress(datasets.answers(split, limit), "answers"):
-        answer = tutor.ask(case.question)
-        context = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.retrieved]
-        cited = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.citations]
-        records.append(
-            {
-                "suite": "answers",
-                "id": case.id,
-                "split": case.split,
-                "question": case.question,
-                "answer": answer.text,
-                "refused": answer.refused,
-                "citation_validity": scorers.citation_validity(
-                    answer.text,
-                    [h.chunk.id for h in answer.citations],
-                    [h.chunk.id for h in answer.retrieved],
-                ),
-                "citation_support": scorers.citation_support(answer.text, cited, similarity, threshold),
-                "groundedness": scorers.groundedness(answer.text, context, similarity, threshold),
-                "draft_groundedness": scorers.groundedness(answer.generated, context, similarity, threshold),
-                "model_sentences": len(answer.kept) + len(answer.dropped),  # as the checks split them
-                "model_sentences_kept": len(answer.kept),
-                "cites_expected": any(
-                    scorers.is_relevant(h.chunk.path, case.expected) for h in answer.citations
-                ),
-                "key_fact_recall": scorers.key_fact_recall(answer.text, case.key_facts),
-                "words": scorers.word_count(answer.text),
-                "first_token_ms": answer.timings_ms.get("first_token"),
-                "retrieved": [list(h.chunk.path) for h in answer.retrieved],
-                "expected": case.expected,
-            }
-        )
-    refusal = refusals(parts, split, limit, progress)
-    decisions = [(r["should_refuse"], r["refused"]) for r in refusal] + [
-        (False, r["refused"]) for r in records
-    ]
-    drafted = sum(r["model_sentences"] for r in records)
-    metrics = {
-        "citation_validity": _mean_of(records, "citation_validity"),
-        "citation_support": _mean_of(records, "citation_support"),
-        "groundedness": _mean_of(records, "groundedness"),
-        "draft_groundedness": _mean_of(records, "draft_groundedness"),
-        "model_sentences_kept": sum(r["model_sentences_kept"] for r in records) / drafted if drafted else 0.0,
-        "cites_expected_section": _mean_of(records, "cites_expected"),
-        "key_fact_recall": _mean_of(records, "key_fact_recall"),
-        **scorers.refusal_scores(decisions),
-        "answer_words_mean": _mean_of(records, "words"),
-        "answer_words_max": max((r["words"] for r in records), default=0),
-        "support_threshold": threshold,
-        "support_calibration_accuracy": accuracy,
-        "support_calibration_pairs": pairs,
-        "cases": len(records),
-        "refusal_cases": len(decisions),
-    }
-    return metrics, records + refusal
-
-
-def refusals(parts: Components, split: str, limit: int | None, progress: Progress) -> list[dict]:
-    """Whether the tutor refuses each refusal case (decided before the model is called)."""
-    retriever = parts.retriever
-    records = []
-    for case in progress(datasets.refusals(split, limit), "refusals"):
-        hits = retriever.search(case.question, parts.settings.top_k)
-        refused = not retriever.covers(case.question, hits)
-        records.append(
-            {
-                "suite": "refusals",
-                "id": case.id,
-                "split": case.split,
-                "question": case.question,
-                "should_refuse": case.should_refuse,
-                "refused": refused,
-                "retrieved": [list(h.chunk.path) for h in hits],
-            }
-        )
-    return records
-
-
-def _mean_of(records: list[dict], key: str) -> float:
-    values = [float(r[key]) for r in records if r.get(key) is not None]
-    return sum(values) / len(values) if values else 0.0
 
 
 # --- plans --------------------------------------------------------------------------------
@@ -365,8 +169,8 @@ def plans(parts: Components, split: str, limit: int | None, progress: Progress):
         "budget_violations": total("budget_violations"),
         "known_topic_leaks": total("known_topic_leaks"),
         "unknown_paths": total("unknown_paths"),
-        "target_coverage": _mean_of(records, "target_coverage"),
-        "targets_accounted": _mean_of(records, "targets_accounted"),
+        "target_coverage": scorers.mean_of(records, "target_coverage"),
+        "targets_accounted": scorers.mean_of(records, "targets_accounted"),
         "weeks": total("weeks"),
         "cases": len(records),
     }, records

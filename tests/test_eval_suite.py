@@ -13,7 +13,8 @@ import pytest
 
 from app.settings import Settings
 from evals import runner
-from evals.suites import Components, retrieval
+from evals.components import Components
+from evals.suites import retrieval
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +106,7 @@ def test_answer_numbers_fall_when_the_prompt_ignores_the_excerpts(
 ) -> None:
     from app.components import build_tutor
     from app.prompts import Prompt, load_prompt
-    from evals.suites import answers
+    from evals.answer_suite import answers
 
     def blind(name: str) -> Prompt:
         """The shipped prompts, except an answer prompt that never shows the excerpts."""

@@ -1,0 +1,132 @@
+"""The answer suite: real answers from the tutor, scored for citations, support, key facts and refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import TutorError
+from evals import cases as datasets
+from evals import scorers
+from evals.components import Components, Progress
+
+SHIPPED_CARDS = Path(__file__).resolve().parent.parent / "seeds" / "cards"
+
+
+def support_threshold(parts: Components) -> tuple[float, float, int]:
+    """Calibrate the similarity above which an excerpt supports a sentence.
+
+    Labelled pairs come from the shipped knowledge cards, which are written to explain
+    their roadmap section: each card sentence paired with its own section's roadmap text
+    is supported; paired with a section from another part of the roadmap, it is not.
+    Returns (threshold, accuracy on the pairs, number of pairs).
+    """
+    from ingest.sync import chunk_file
+
+    sections: dict[tuple[str, ...], str] = {}
+    for chunk in chunk_file(parts.settings.seeds[0]):
+        if chunk.kind == "section":
+            sections.setdefault(chunk.path, chunk.text)
+    explanations: dict[tuple[str, ...], str] = {}
+    for path in sorted(SHIPPED_CARDS.glob("*.md")):
+        for chunk in chunk_file(path, card=True):
+            if chunk.path in sections:
+                explanations.setdefault(chunk.path, chunk.text)  # the explanation comes first
+    paths = sorted(sections)
+    similarity = parts.similarity
+    similarity.warm(
+        [*sections.values(), *(s for text in explanations.values() for s in scorers.sentences(text))]
+    )
+    positives, negatives = [], []
+    for path, text in explanations.items():
+        start = (paths.index(path) + len(paths) // 2) % len(paths)
+        other = next(sections[p] for p in paths[start:] + paths[:start] if p[0] != path[0])
+        for sentence in scorers.sentences(text):
+            positives.append(similarity(sentence, sections[path]))
+            negatives.append(similarity(sentence, other))
+    if not positives:
+        raise TutorError(f"no knowledge cards in {SHIPPED_CARDS} match the roadmap: cannot calibrate")
+    threshold = scorers.calibrate_threshold(positives, negatives)
+    correct = sum(p >= threshold for p in positives) + sum(n < threshold for n in negatives)
+    return threshold, correct / (len(positives) + len(negatives)), len(positives) + len(negatives)
+
+
+def answers(parts: Components, split: str, limit: int | None, progress: Progress):
+    threshold, accuracy, pairs = support_threshold(parts)
+    tutor, similarity = parts.tutor, parts.similarity
+    records = []
+    for case in progress(datasets.answers(split, limit), "answers"):
+        answer = tutor.ask(case.question)
+        context = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.retrieved]
+        cited = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.citations]
+        records.append(
+            {
+                "suite": "answers",
+                "id": case.id,
+                "split": case.split,
+                "question": case.question,
+                "answer": answer.text,
+                "refused": answer.refused,
+                "citation_validity": scorers.citation_validity(
+                    answer.text,
+                    [h.chunk.id for h in answer.citations],
+                    [h.chunk.id for h in answer.retrieved],
+                ),
+                "citation_support": scorers.citation_support(answer.text, cited, similarity, threshold),
+                "groundedness": scorers.groundedness(answer.text, context, similarity, threshold),
+                "draft_groundedness": scorers.groundedness(answer.generated, context, similarity, threshold),
+                "model_sentences": len(answer.kept) + len(answer.dropped),  # as the checks split them
+                "model_sentences_kept": len(answer.kept),
+                "cites_expected": any(
+                    scorers.is_relevant(h.chunk.path, case.expected) for h in answer.citations
+                ),
+                "key_fact_recall": scorers.key_fact_recall(answer.text, case.key_facts),
+                "words": scorers.word_count(answer.text),
+                "first_token_ms": answer.timings_ms.get("first_token"),
+                "retrieved": [list(h.chunk.path) for h in answer.retrieved],
+                "expected": case.expected,
+            }
+        )
+    refusal = refusals(parts, split, limit, progress)
+    decisions = [(r["should_refuse"], r["refused"]) for r in refusal] + [
+        (False, r["refused"]) for r in records
+    ]
+    drafted = sum(r["model_sentences"] for r in records)
+    metrics = {
+        "citation_validity": scorers.mean_of(records, "citation_validity"),
+        "citation_support": scorers.mean_of(records, "citation_support"),
+        "groundedness": scorers.mean_of(records, "groundedness"),
+        "draft_groundedness": scorers.mean_of(records, "draft_groundedness"),
+        "model_sentences_kept": sum(r["model_sentences_kept"] for r in records) / drafted if drafted else 0.0,
+        "cites_expected_section": scorers.mean_of(records, "cites_expected"),
+        "key_fact_recall": scorers.mean_of(records, "key_fact_recall"),
+        **scorers.refusal_scores(decisions),
+        "answer_words_mean": scorers.mean_of(records, "words"),
+        "answer_words_max": max((r["words"] for r in records), default=0),
+        "support_threshold": threshold,
+        "support_calibration_accuracy": accuracy,
+        "support_calibration_pairs": pairs,
+        "cases": len(records),
+        "refusal_cases": len(decisions),
+    }
+    return metrics, records + refusal
+
+
+def refusals(parts: Components, split: str, limit: int | None, progress: Progress) -> list[dict]:
+    """Whether the tutor refuses each refusal case (decided before the model is called)."""
+    retriever = parts.retriever
+    records = []
+    for case in progress(datasets.refusals(split, limit), "refusals"):
+        hits = retriever.search(case.question, parts.settings.top_k)
+        refused = not retriever.covers(case.question, hits)
+        records.append(
+            {
+                "suite": "refusals",
+                "id": case.id,
+                "split": case.split,
+                "question": case.question,
+                "should_refuse": case.should_refuse,
+                "refused": refused,
+                "retrieved": [list(h.chunk.path) for h in hits],
+            }
+        )
+    return records
