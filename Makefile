@@ -63,6 +63,7 @@ eval-ci: setup
 lint: setup
 	$(BIN)/ruff check app ingest evals tests
 	$(BIN)/ruff format --check app ingest evals tests
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	$(BIN)/python -m evals.bench

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from app.errors import TutorError
+from app.core.errors import TutorError
+from app.core.resources import seeds_dir
+from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
-from evals.components import Components, Progress
+from evals.progress import Progress
+from evals.results import AnswerMetrics, AnswerRecord, RefusalRecord
+from evals.similarity import Similarity
 
-SHIPPED_CARDS = Path(__file__).resolve().parent.parent / "seeds" / "cards"
 
-
-def support_threshold(parts: Components) -> tuple[float, float, int]:
+def support_threshold(parts: Parts, similarity: Similarity) -> tuple[float, float, int]:
     """Calibrate the similarity above which an excerpt supports a sentence.
 
     Labelled pairs come from the shipped knowledge cards, which are written to explain
@@ -27,12 +27,12 @@ def support_threshold(parts: Components) -> tuple[float, float, int]:
         if chunk.kind == "section":
             sections.setdefault(chunk.path, chunk.text)
     explanations: dict[tuple[str, ...], str] = {}
-    for path in sorted(SHIPPED_CARDS.glob("*.md")):
+    shipped = seeds_dir() / "cards"
+    for path in sorted(shipped.glob("*.md")):
         for chunk in chunk_file(path, card=True):
             if chunk.path in sections:
                 explanations.setdefault(chunk.path, chunk.text)  # the explanation comes first
     paths = sorted(sections)
-    similarity = parts.similarity
     similarity.warm(
         [*sections.values(), *(s for text in explanations.values() for s in scorers.sentences(text))]
     )
@@ -44,89 +44,85 @@ def support_threshold(parts: Components) -> tuple[float, float, int]:
             positives.append(similarity(sentence, sections[path]))
             negatives.append(similarity(sentence, other))
     if not positives:
-        raise TutorError(f"no knowledge cards in {SHIPPED_CARDS} match the roadmap: cannot calibrate")
+        raise TutorError(f"no knowledge cards in {shipped} match the roadmap: cannot calibrate")
     threshold = scorers.calibrate_threshold(positives, negatives)
     correct = sum(p >= threshold for p in positives) + sum(n < threshold for n in negatives)
     return threshold, correct / (len(positives) + len(negatives)), len(positives) + len(negatives)
 
 
-def answers(parts: Components, split: str, limit: int | None, progress: Progress):
-    threshold, accuracy, pairs = support_threshold(parts)
-    tutor, similarity = parts.tutor, parts.similarity
+def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
+    similarity = Similarity(parts.retriever.embeddings)
+    threshold, accuracy, pairs = support_threshold(parts, similarity)
+    tutor = parts.tutor
     records = []
     for case in progress(datasets.answers(split, limit), "answers"):
         answer = tutor.ask(case.question)
         context = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.retrieved]
         cited = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.citations]
         records.append(
-            {
-                "suite": "answers",
-                "id": case.id,
-                "split": case.split,
-                "question": case.question,
-                "answer": answer.text,
-                "refused": answer.refused,
-                "citation_validity": scorers.citation_validity(
+            AnswerRecord(
+                id=case.id,
+                split=case.split,
+                question=case.question,
+                answer=answer.text,
+                refused=answer.refused,
+                citation_validity=scorers.citation_validity(
                     answer.text,
                     [h.chunk.id for h in answer.citations],
                     [h.chunk.id for h in answer.retrieved],
                 ),
-                "citation_support": scorers.citation_support(answer.text, cited, similarity, threshold),
-                "groundedness": scorers.groundedness(answer.text, context, similarity, threshold),
-                "draft_groundedness": scorers.groundedness(answer.generated, context, similarity, threshold),
-                "model_sentences": len(answer.kept) + len(answer.dropped),  # as the checks split them
-                "model_sentences_kept": len(answer.kept),
-                "cites_expected": any(
+                citation_support=scorers.citation_support(answer.text, cited, similarity, threshold),
+                groundedness=scorers.groundedness(answer.text, context, similarity, threshold),
+                draft_groundedness=scorers.groundedness(answer.generated, context, similarity, threshold),
+                model_sentences=len(answer.kept) + len(answer.dropped),  # as the checks split them
+                model_sentences_kept=len(answer.kept),
+                cites_expected=any(
                     scorers.is_relevant(h.chunk.path, case.expected) for h in answer.citations
                 ),
-                "key_fact_recall": scorers.key_fact_recall(answer.text, case.key_facts),
-                "words": scorers.word_count(answer.text),
-                "first_token_ms": answer.timings_ms.get("first_token"),
-                "retrieved": [list(h.chunk.path) for h in answer.retrieved],
-                "expected": case.expected,
-            }
+                key_fact_recall=scorers.key_fact_recall(answer.text, case.key_facts),
+                words=scorers.word_count(answer.text),
+                first_token_ms=answer.timings_ms.get("first_token"),
+                retrieved=[list(h.chunk.path) for h in answer.retrieved],
+                expected=case.expected,
+            )
         )
     refusal = refusals(parts, split, limit, progress)
-    decisions = [(r["should_refuse"], r["refused"]) for r in refusal] + [
-        (False, r["refused"]) for r in records
-    ]
-    drafted = sum(r["model_sentences"] for r in records)
-    metrics = {
-        "citation_validity": scorers.mean_of(records, "citation_validity"),
-        "citation_support": scorers.mean_of(records, "citation_support"),
-        "groundedness": scorers.mean_of(records, "groundedness"),
-        "draft_groundedness": scorers.mean_of(records, "draft_groundedness"),
-        "model_sentences_kept": sum(r["model_sentences_kept"] for r in records) / drafted if drafted else 0.0,
-        "cites_expected_section": scorers.mean_of(records, "cites_expected"),
-        "key_fact_recall": scorers.mean_of(records, "key_fact_recall"),
+    decisions = [(r.should_refuse, r.refused) for r in refusal] + [(False, r.refused) for r in records]
+    drafted = sum(r.model_sentences for r in records)
+    metrics = AnswerMetrics(
+        citation_validity=scorers.mean(r.citation_validity for r in records),
+        citation_support=scorers.mean(r.citation_support for r in records),
+        groundedness=scorers.mean(r.groundedness for r in records),
+        draft_groundedness=scorers.mean(r.draft_groundedness for r in records),
+        model_sentences_kept=sum(r.model_sentences_kept for r in records) / drafted if drafted else 0.0,
+        cites_expected_section=scorers.mean(r.cites_expected for r in records),
+        key_fact_recall=scorers.mean(r.key_fact_recall for r in records),
         **scorers.refusal_scores(decisions),
-        "answer_words_mean": scorers.mean_of(records, "words"),
-        "answer_words_max": max((r["words"] for r in records), default=0),
-        "support_threshold": threshold,
-        "support_calibration_accuracy": accuracy,
-        "support_calibration_pairs": pairs,
-        "cases": len(records),
-        "refusal_cases": len(decisions),
-    }
+        answer_words_mean=scorers.mean(r.words for r in records),
+        answer_words_max=max((r.words for r in records), default=0),
+        support_threshold=threshold,
+        support_calibration_accuracy=accuracy,
+        support_calibration_pairs=pairs,
+        cases=len(records),
+        refusal_cases=len(decisions),
+    )
     return metrics, records + refusal
 
 
-def refusals(parts: Components, split: str, limit: int | None, progress: Progress) -> list[dict]:
+def refusals(parts: Parts, split: str, limit: int | None, progress: Progress) -> list[RefusalRecord]:
     """Whether the tutor refuses each refusal case (decided before the model is called)."""
     retriever = parts.retriever
     records = []
     for case in progress(datasets.refusals(split, limit), "refusals"):
         hits = retriever.search(case.question, parts.settings.top_k)
-        refused = not retriever.covers(case.question, hits)
         records.append(
-            {
-                "suite": "refusals",
-                "id": case.id,
-                "split": case.split,
-                "question": case.question,
-                "should_refuse": case.should_refuse,
-                "refused": refused,
-                "retrieved": [list(h.chunk.path) for h in hits],
-            }
+            RefusalRecord(
+                id=case.id,
+                split=case.split,
+                question=case.question,
+                should_refuse=case.should_refuse,
+                refused=not retriever.covers(case.question, hits),
+                retrieved=[list(h.chunk.path) for h in hits],
+            )
         )
     return records

@@ -86,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the `tutor serve` start-up timing")
     args = parser.parse_args(argv)
 
-    from app.components import build_tutor, open_retriever, prepare_process
-    from app.llm import build_backend
-    from app.settings import Settings
+    from app.core.settings import Settings
+    from app.llm.backend import build_backend
+    from app.wiring import build_tutor, open_retriever, prepare_process
     from ingest.sync import ingest
 
     prepare_process()

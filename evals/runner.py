@@ -12,13 +12,24 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from app.errors import TutorError
+from app.core.errors import TutorError
+from app.wiring import Parts
 from evals import cases as datasets
-from evals.components import Components, Progress, no_progress
+from evals.progress import Progress, no_progress
+from evals.results import (
+    METRICS,
+    Change,
+    Comparison,
+    EvalResult,
+    Metrics,
+    RunConfig,
+    SuiteMetrics,
+    ThresholdCheck,
+)
 from evals.suites import SUITES
 
 if TYPE_CHECKING:
-    from app.settings import Settings
+    from app.core.settings import Settings
 
 THRESHOLDS = Path(__file__).parent / "thresholds.yaml"
 DATASET_FILES = ("retrieval", "followups", "refusal", "answers", "plans")
@@ -44,9 +55,9 @@ def run(
     limit: int | None = None,
     compare: dict | None = None,
     progress: Progress = no_progress,
-    parts: Components | None = None,
-) -> dict:
-    """Run the named suites and return the result record (see README: Evaluation)."""
+    parts: Parts | None = None,
+) -> EvalResult:
+    """Run the named suites and return the result (see README: Evaluation)."""
     if split not in datasets.SPLITS:
         raise TutorError(f"unknown split {split!r}: use dev, test or all")
     unknown = [s for s in suites if s not in SUITES]
@@ -54,73 +65,95 @@ def run(
         raise TutorError(f"unknown suite {unknown[0]!r}: use {', '.join(SUITES)} or all")
     if limit is not None and limit < 1:
         raise TutorError(f"--limit must be at least 1 (got {limit})")
-    parts = parts or Components(settings)
+    thresholds = load_thresholds()  # a bad thresholds file fails before any suite runs
+    parts = parts or Parts(settings)
     started = datetime.now(UTC)
-    metrics: dict = {}
-    records: list[dict] = []
+    metrics: dict[str, SuiteMetrics] = {}
+    records: list = []
     durations: dict[str, float] = {}
     for suite in suites:
         t0 = time.perf_counter()
         metrics[suite], suite_records = SUITES[suite](parts, split, limit, progress)
         durations[suite] = round(time.perf_counter() - t0, 1)
         records += suite_records
-    result = {
-        "metrics": metrics,
-        "cases": records,
-        "config": {
-            "started": started.isoformat(timespec="seconds"),
-            "suites": list(suites),
-            "split": split,
-            "limit": limit,
-            "durations_s": durations,
-            "datasets": {name: datasets.version(name) for name in DATASET_FILES},
-            "settings": {name: _plain(getattr(settings, name, None)) for name in RECORDED_SETTINGS},
-            "revision": _revision(),
-        },
-    }
-    result["thresholds"] = check_thresholds(metrics, load_thresholds())
+    ran = Metrics(**metrics)
+    result = EvalResult(
+        metrics=ran,
+        cases=records,
+        config=RunConfig(
+            started=started.isoformat(timespec="seconds"),
+            suites=list(suites),
+            split=split,
+            limit=limit,
+            durations_s=durations,
+            datasets={name: datasets.version(name) for name in DATASET_FILES},
+            settings={name: _plain(getattr(settings, name, None)) for name in RECORDED_SETTINGS},
+            revision=_revision(),
+        ),
+        thresholds=check_thresholds(ran, thresholds),
+    )
     if compare is not None:
-        result["compare"] = diff(compare, result)
+        result = result.model_copy(update={"compare": diff(compare, result)})
     return result
 
 
-def load_thresholds(path: Path = THRESHOLDS) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+Thresholds = dict[str, dict[str, dict[str, float]]]  # suite → metric → {"min": x} and/or {"max": y}
 
 
-def check_thresholds(metrics: dict, thresholds: dict) -> list[dict]:
-    """One record per threshold of a suite that ran: the value, the bound and whether it held."""
+def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
+    """The bounds file, checked: every suite and metric must exist and every bound be min or max."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise TutorError(f"{path}: expected suites mapping to metrics")
+    for suite, bounds in data.items():
+        if suite not in METRICS:
+            raise TutorError(f"{path}: {suite!r} is not a suite (suites: {', '.join(METRICS)})")
+        names = METRICS[suite].names()
+        for name, bound in (bounds or {}).items():
+            if name not in names:
+                raise TutorError(
+                    f"{path}: {suite}.{name} is not a metric of the {suite} suite "
+                    f"(metrics: {', '.join(names)})"
+                )
+            if not isinstance(bound, dict) or not bound or set(bound) - {"min", "max"}:
+                raise TutorError(f"{path}: {suite}.{name} needs a bound like {{min: 0.9}} or {{max: 0}}")
+    return data
+
+
+def check_thresholds(metrics: Metrics, thresholds: Thresholds) -> list[ThresholdCheck]:
+    """One check per threshold of a suite that ran: the value, the bound and whether it held.
+
+    A metric with no value (a latency suite where the model wrote nothing) has nothing to check.
+    """
     checks = []
-    for suite, bounds in thresholds.items():
-        if suite not in metrics:
-            continue
-        for name, bound in bounds.items():
-            value = metrics[suite].get(name)
+    for suite, suite_metrics in metrics.ran().items():
+        for name, bound in (thresholds.get(suite) or {}).items():
+            value = suite_metrics.value(name)
             if value is None:
                 continue
             ok = ("min" not in bound or value >= bound["min"]) and (
                 "max" not in bound or value <= bound["max"]
             )
-            checks.append({"suite": suite, "metric": name, "value": value, **bound, "ok": ok})
+            checks.append(ThresholdCheck(suite=suite, metric=name, value=value, **bound, ok=ok))
     return checks
 
 
-def diff(before: dict, after: dict) -> dict:
-    """Headline metrics of both runs side by side, with the change, for suites both ran."""
+def diff(before: dict, after: EvalResult) -> Comparison:
+    """Metrics of both runs side by side, with the change, for suites both ran.
+
+    `before` stays a plain result.json: it may come from another version of the
+    tutor, whose suites had other metrics; only numbers both runs have are compared.
+    """
     rows = {}
-    for suite, now in after["metrics"].items():
+    for suite, now in after.metrics.ran().items():
         then = before.get("metrics", {}).get(suite)
         if not isinstance(then, dict):
             continue
-        for name, value in now.items():
+        for name, value in now.numbers().items():
             old = then.get(name)
-            if (
-                isinstance(value, int | float)
-                and isinstance(old, int | float)
-                and not isinstance(value, bool)
-            ):
-                rows[f"{suite}.{name}"] = {"before": old, "after": value, "change": value - old}
-    return {"started": before.get("config", {}).get("started"), "metrics": rows}
+            if isinstance(old, int | float) and not isinstance(old, bool):
+                rows[f"{suite}.{name}"] = Change(before=old, after=value, change=value - old)
+    return Comparison(started=before.get("config", {}).get("started"), metrics=rows)
 
 
 def load_result(path: Path) -> dict:
@@ -136,10 +169,10 @@ def load_result(path: Path) -> dict:
     return data
 
 
-def run_dir(settings: Settings, result: dict) -> Path:
+def run_dir(settings: Settings, result: EvalResult) -> Path:
     """Where a run's reports go: `<home>/evals/<UTC start time>-<suites>`."""
-    stamp = result["config"]["started"].replace(":", "").replace("-", "").replace("+0000", "Z")
-    name = f"{stamp}-{'-'.join(result['config']['suites'])}"
+    stamp = result.config.started.replace(":", "").replace("-", "").replace("+0000", "Z")
+    name = f"{stamp}-{'-'.join(result.config.suites)}"
     return settings.home / "evals" / name
 
 

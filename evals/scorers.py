@@ -206,9 +206,9 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return float(numpy.percentile(values, q))
 
 
-def mean_of(records: Sequence[dict], key: str) -> float:
-    """The mean of one field over case records, skipping records where it is None."""
-    return _mean([float(r[key]) for r in records if r.get(key) is not None])
+def mean(values: Iterable[float | None]) -> float:
+    """The mean of the values that are not None (0.0 when there are none)."""
+    return _mean([float(v) for v in values if v is not None])
 
 
 def _mean(values: Sequence[float]) -> float:

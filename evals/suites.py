@@ -2,24 +2,36 @@
 
 The answer suite, the one that runs the model, lives in `evals.answer_suite`.
 
-A suite returns `(metrics, cases)`: headline numbers, and one record per case
-with what was retrieved or produced, for the report's worst-case lists.
+A suite returns `(metrics, records)`: its typed metrics (`evals.results`), and
+one record per case with what was retrieved or produced, for the report's
+worst-case lists.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from datetime import date
 from typing import TYPE_CHECKING
 
+from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
 from evals.answer_suite import answers
-from evals.components import Components, Progress
+from evals.progress import Progress
+from evals.results import (
+    AreaMetrics,
+    FollowupMetrics,
+    FollowupRecord,
+    LatencyMetrics,
+    LatencySamples,
+    PlanMetrics,
+    PlanRecord,
+    RetrievalMetrics,
+    RetrievalRecord,
+)
 
 if TYPE_CHECKING:
-    from app.tutor import Tutor
+    from app.answer.tutor import Tutor
 
 RETRIEVE_K = 5  # hit@1/3/5 and nDCG@5 need five hits
 
@@ -32,7 +44,7 @@ def area(path: list[str] | tuple[str, ...]) -> str:
 # --- retrieval --------------------------------------------------------------------------
 
 
-def retrieval(parts: Components, split: str, limit: int | None, progress: Progress, k: int = RETRIEVE_K):
+def retrieval(parts: Parts, split: str, limit: int | None, progress: Progress, k: int = RETRIEVE_K):
     retriever = parts.retriever
     indexed = {c.path for c in retriever.chunks}  # every section, for nDCG's ideal ranking
     records = []
@@ -41,34 +53,32 @@ def retrieval(parts: Components, split: str, limit: int | None, progress: Progre
         relevant_total = sum(1 for path in indexed if scorers.is_relevant(path, case.expected))
         relevance = [scorers.is_relevant(h.chunk.path, case.expected) for h in hits]
         records.append(
-            {
-                "suite": "retrieval",
-                "id": case.id,
-                "split": case.split,
-                "question": case.question,
-                "area": area(case.expected[0]),
-                "rank": scorers.first_relevant_rank(relevance),
-                "ndcg@5": scorers.ndcg_at(relevance, relevant_total, 5),
-                "retrieved": [list(h.chunk.path) for h in hits],
-                "expected": case.expected,
-            }
+            RetrievalRecord(
+                id=case.id,
+                split=case.split,
+                question=case.question,
+                area=area(case.expected[0]),
+                rank=scorers.first_relevant_rank(relevance),
+                ndcg_at_5=scorers.ndcg_at(relevance, relevant_total, 5),
+                retrieved=[list(h.chunk.path) for h in hits],
+                expected=case.expected,
+            )
         )
-    metrics = retrieval_metrics(records)
     by_area = defaultdict(list)
     for r in records:
-        by_area[r["area"]].append(r)
-    metrics["per_area"] = {name: retrieval_metrics(rs) for name, rs in sorted(by_area.items())}
-    return metrics, records
+        by_area[r.area].append(r)
+    per_area = {name: AreaMetrics(**retrieval_scores(rs)) for name, rs in sorted(by_area.items())}
+    return RetrievalMetrics(**retrieval_scores(records), per_area=per_area), records
 
 
-def retrieval_metrics(records: list[dict]) -> dict:
-    ranks = [r["rank"] for r in records]
+def retrieval_scores(records: list[RetrievalRecord]) -> dict:
+    ranks = [r.rank for r in records]
     return {
-        "hit@1": scorers.hit_at(ranks, 1),
-        "hit@3": scorers.hit_at(ranks, 3),
-        "hit@5": scorers.hit_at(ranks, 5),
+        "hit_at_1": scorers.hit_at(ranks, 1),
+        "hit_at_3": scorers.hit_at(ranks, 3),
+        "hit_at_5": scorers.hit_at(ranks, 5),
         "mrr": scorers.mrr(ranks),
-        "ndcg@5": sum(r["ndcg@5"] for r in records) / len(records) if records else 0.0,
+        "ndcg_at_5": sum(r.ndcg_at_5 for r in records) / len(records) if records else 0.0,
         "cases": len(records),
     }
 
@@ -76,9 +86,9 @@ def retrieval_metrics(records: list[dict]) -> dict:
 # --- follow-ups ---------------------------------------------------------------------------
 
 
-def followups(parts: Components, split: str, limit: int | None, progress: Progress):
+def followups(parts: Parts, split: str, limit: int | None, progress: Progress):
     """Hit@3 of each follow-up retrieved the tutor's way, with and without its first question."""
-    from app.tutor import Turn, search_query
+    from app.answer.tutor import Turn, search_query
 
     retriever = parts.retriever
     records = []
@@ -90,29 +100,28 @@ def followups(parts: Components, split: str, limit: int | None, progress: Progre
             for hits in (with_history, without)
         ]
         records.append(
-            {
-                "suite": "followups",
-                "id": case.id,
-                "split": case.split,
-                "question": f"{case.first} / {case.followup}",
-                "rank_with_history": ranks[0],
-                "rank_without_history": ranks[1],
-                "retrieved": [list(h.chunk.path) for h in with_history],
-                "expected": case.expected,
-            }
+            FollowupRecord(
+                id=case.id,
+                split=case.split,
+                question=f"{case.first} / {case.followup}",
+                rank_with_history=ranks[0],
+                rank_without_history=ranks[1],
+                retrieved=[list(h.chunk.path) for h in with_history],
+                expected=case.expected,
+            )
         )
-    return {
-        "hit@3_with_history": scorers.hit_at([r["rank_with_history"] for r in records], 3),
-        "hit@3_without_history": scorers.hit_at([r["rank_without_history"] for r in records], 3),
-        "cases": len(records),
-    }, records
+    return FollowupMetrics(
+        hit_at_3_with_history=scorers.hit_at([r.rank_with_history for r in records], 3),
+        hit_at_3_without_history=scorers.hit_at([r.rank_without_history for r in records], 3),
+        cases=len(records),
+    ), records
 
 
 # --- plans --------------------------------------------------------------------------------
 
 
-def plans(parts: Components, split: str, limit: int | None, progress: Progress):
-    from app.study import PlanRequest
+def plans(parts: Parts, split: str, limit: int | None, progress: Progress):
+    from app.plan.planner import PlanRequest, parse_date
 
     planner = parts.planner
     curriculum = planner.curriculum
@@ -123,8 +132,8 @@ def plans(parts: Components, split: str, limit: int | None, progress: Progress):
             profile.goal,
             profile.hours_per_week,
             weeks=profile.weeks,
-            until=date.fromisoformat(profile.until) if profile.until else None,
-            start=date.fromisoformat(profile.start) if profile.start else None,
+            until=parse_date(profile.until, "until"),
+            start=parse_date(profile.start, "start"),
             known=tuple(profile.known),
         )
         plan = planner.plan(request)
@@ -146,34 +155,32 @@ def plans(parts: Components, split: str, limit: int | None, progress: Progress):
             1 for week in data["weeks"] for item in week["items"] if tuple(item["path"]) not in node_paths
         )
         records.append(
-            {
-                "suite": "plans",
-                "id": profile.id,
-                "split": profile.split,
-                "question": profile.learner or profile.goal,
-                "goal": profile.goal,
-                "weeks": len(data["weeks"]),
-                "total_hours": data["total_hours"],
-                "unscheduled_hours": round(sum(u["hours"] for u in data["unscheduled"]), 1),
-                "prerequisite_violations": counts["prerequisite"],
-                "budget_violations": counts["budget"],
-                "known_topic_leaks": counts["known"],
-                "unknown_paths": bad_paths,
-                "target_coverage": coverage["covered"],
-                "targets_accounted": coverage["accounted"],
-            }
+            PlanRecord(
+                id=profile.id,
+                split=profile.split,
+                question=profile.learner or profile.goal,
+                goal=profile.goal,
+                weeks=len(data["weeks"]),
+                total_hours=data["total_hours"],
+                unscheduled_hours=round(sum(u["hours"] for u in data["unscheduled"]), 1),
+                prerequisite_violations=counts["prerequisite"],
+                budget_violations=counts["budget"],
+                known_topic_leaks=counts["known"],
+                unknown_paths=bad_paths,
+                target_coverage=coverage["covered"],
+                targets_accounted=coverage["accounted"],
+            )
         )
-    total = lambda key: sum(r[key] for r in records)  # noqa: E731
-    return {
-        "prerequisite_violations": total("prerequisite_violations"),
-        "budget_violations": total("budget_violations"),
-        "known_topic_leaks": total("known_topic_leaks"),
-        "unknown_paths": total("unknown_paths"),
-        "target_coverage": scorers.mean_of(records, "target_coverage"),
-        "targets_accounted": scorers.mean_of(records, "targets_accounted"),
-        "weeks": total("weeks"),
-        "cases": len(records),
-    }, records
+    return PlanMetrics(
+        prerequisite_violations=sum(r.prerequisite_violations for r in records),
+        budget_violations=sum(r.budget_violations for r in records),
+        known_topic_leaks=sum(r.known_topic_leaks for r in records),
+        unknown_paths=sum(r.unknown_paths for r in records),
+        target_coverage=scorers.mean([r.target_coverage for r in records]),
+        targets_accounted=scorers.mean([r.targets_accounted for r in records]),
+        weeks=sum(r.weeks for r in records),
+        cases=len(records),
+    ), records
 
 
 # --- latency ------------------------------------------------------------------------------
@@ -182,7 +189,7 @@ LATENCY_RETRIEVALS = 50
 LATENCY_ANSWERS = 5
 
 
-def latency(parts: Components, split: str, limit: int | None, progress: Progress):
+def latency(parts: Parts, split: str, limit: int | None, progress: Progress):
     """Retrieve times over retrieval questions; first token and tokens/s over a few answers."""
     retriever = parts.retriever
     questions = [c.question for c in datasets.retrieval(split, limit or LATENCY_RETRIEVALS)]
@@ -200,20 +207,20 @@ def latency(parts: Components, split: str, limit: int | None, progress: Progress
         if first == first:  # not NaN: the model wrote something
             first_token_ms.append(first)
             rates.append(rate)
-    return {
-        "retrieve_p50_ms": scorers.percentile(retrieve_ms, 50),
-        "retrieve_p95_ms": scorers.percentile(retrieve_ms, 95),
-        "first_token_p50_ms": scorers.percentile(first_token_ms, 50),
-        "first_token_p95_ms": scorers.percentile(first_token_ms, 95),
-        "tokens_per_s": scorers.percentile(rates, 50),
-        "samples": {"retrieve_ms": retrieve_ms, "first_token_ms": first_token_ms, "tokens_per_s": rates},
-        "cases": len(retrieve_ms) + len(first_token_ms),
-    }, []
+    return LatencyMetrics(
+        retrieve_p50_ms=scorers.percentile(retrieve_ms, 50),
+        retrieve_p95_ms=scorers.percentile(retrieve_ms, 95),
+        first_token_p50_ms=scorers.percentile(first_token_ms, 50),
+        first_token_p95_ms=scorers.percentile(first_token_ms, 95),
+        tokens_per_s=scorers.percentile(rates, 50),
+        samples=LatencySamples(retrieve_ms=retrieve_ms, first_token_ms=first_token_ms, tokens_per_s=rates),
+        cases=len(retrieve_ms) + len(first_token_ms),
+    ), []
 
 
 def time_tutor(tutor: Tutor, question: str):
     """(ms to the lead, ms to the model's first token, model tokens/s, Answer) for one question."""
-    from app.tutor import Answer
+    from app.answer.tutor import Answer
 
     started = time.perf_counter()
     stamps: list[float] = []

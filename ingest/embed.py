@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import TutorError
+from app.core.errors import TutorError
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings

@@ -24,7 +24,7 @@ from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.errors import IndexDamagedError, IndexMissingError
+from app.core.errors import IndexDamagedError, IndexMissingError
 from ingest.store import REBUILD, Store, connect, damaged
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from chromadb.api import ClientAPI
 
-    from app.settings import Settings
+    from app.core.settings import Settings
 
 POINTER_SUFFIX = ".active"
 ACTIVE_KEY = "active"  # in the pointer's metadata: the active generation's collection name

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from app.errors import IndexDamagedError, TutorError
+from app.core.errors import IndexDamagedError, TutorError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

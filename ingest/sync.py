@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import IndexDamagedError, TutorError
-from app.settings import PROJECT_ROOT, Settings
+from app.core.errors import IndexDamagedError, TutorError
+from app.core.resources import data_root
+from app.core.settings import Settings
 from ingest.chunk import Chunk, chunk_sections
 from ingest.embed import EMBEDDER_MAX_TOKENS, embedder_token_counter, load_embeddings, tiktoken_counter
 from ingest.index import Index, open_index
@@ -118,10 +119,10 @@ def read_markdown(path: Path) -> str:
 
 
 def source_key(path: Path) -> str:
-    """How a file is named in the index: relative to the project when inside it."""
+    """How a file is named in the index: shipped data as `seeds/...` wherever it is installed."""
     resolved = path.resolve()
     try:
-        return resolved.relative_to(PROJECT_ROOT).as_posix()
+        return resolved.relative_to(data_root()).as_posix()
     except ValueError:
         return resolved.as_posix()
 
@@ -246,17 +247,21 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
     if settings.chroma_url:
         yield
         return
-    import fcntl
+    from filelock import FileLock, Timeout
 
     settings.home.mkdir(parents=True, exist_ok=True)
-    with (settings.home / "ingest.lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise TutorError(
-                f"another 'tutor ingest' is writing the index in {settings.home}; wait for it to finish"
-            ) from exc
-        yield  # the lock goes with the file, also when the process is killed
+    # An OS-level lock: it goes with the process, also when the process is killed.
+    lock = FileLock(settings.home / "ingest.lock", blocking=False)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise TutorError(
+            f"another 'tutor ingest' is writing the index in {settings.home}; wait for it to finish"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _embed_and_add(store: Store, chunks: list[Chunk], settings: Settings, progress: bool) -> None:

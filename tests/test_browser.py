@@ -13,7 +13,7 @@ import re
 import time
 
 import pytest
-from live import LIVE_LOGIN, LiveServer, OfflinePage, launch_chromium, log_in, open_page, screenshot
+from plugins.live import LIVE_LOGIN, LiveServer, OfflinePage, launch_chromium, log_in, open_page, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_llm, pytest.mark.server]
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import PROJECT_ROOT
-from app.skills import SkillTree
+from app.core.resources import seeds_dir
+from app.plan.skills import SkillTree
 from ingest.chunk import embed_text
 from ingest.embed import EMBEDDER_MAX_TOKENS
 from ingest.markdown import Section, parse_cards
 from ingest.sync import chunk_file
 
-CARDS_DIR = PROJECT_ROOT / "seeds" / "cards"
+CARDS_DIR = seeds_dir() / "cards"
 # Each file holds the cards of one area of the roadmap (the first part of every card's path).
 FILES = {
     "0-overview": "Essential skills for an AI engineer",

@@ -1,10 +1,10 @@
-"""app/citations.py: every [n] in an answer points at a retrieved excerpt."""
+"""app/answer/citations.py: every [n] in an answer points at a retrieved excerpt."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.citations import attach_citations, before_final_punctuation, cited_numbers, drop_invalid
+from app.answer.citations import attach_citations, before_final_punctuation, cited_numbers, drop_invalid
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from live import LIVE_LOGIN, LiveServer
+from plugins.live import LIVE_LOGIN, LiveServer
 
-from app.ui import SOURCES_TITLE, WARNING
+from app.web.markup import WARNING
+from app.web.page import SOURCES_TITLE
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_llm, pytest.mark.server]
 

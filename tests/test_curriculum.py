@@ -1,4 +1,4 @@
-"""app/curriculum.py: the shipped curriculum data, and what a broken data file is told."""
+"""app/plan/curriculum.py: the shipped curriculum data, and what a broken data file is told."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.curriculum import CURRICULUM_FILE, Curriculum, CurriculumError
-from app.skills import SkillTree
+from app.core.resources import seeds_dir
+from app.plan.curriculum import Curriculum, CurriculumError
+from app.plan.skills import SkillTree
 
 DL_CORE = "machine-learning-and-deep-learning/deep-learning-fundamentals/core-concepts"
 LINEAR_ALGEBRA = "mathematics-and-statistics/linear-algebra/core-concepts"
@@ -61,9 +62,11 @@ def load(tree: SkillTree, tmp_path: Path, text: str) -> Curriculum:
     return Curriculum.load(tree, path)
 
 
-def test_the_shipped_file_is_the_default() -> None:
-    assert CURRICULUM_FILE.name == "curriculum.yaml"
-    assert CURRICULUM_FILE.is_file()
+def test_the_shipped_file_is_the_default(curriculum: Curriculum) -> None:
+    shipped = seeds_dir() / "curriculum.yaml"
+    assert shipped.is_file()
+    tree = curriculum.tree
+    assert Curriculum.load(tree).hours == Curriculum.load(tree, shipped).hours
 
 
 def test_hours_cover_exactly_the_units(curriculum: Curriculum) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.citations import cited_numbers
+from app.answer.citations import cited_numbers
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_llm]
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from app.core.settings import Settings
+from app.wiring import Parts
 from evals import runner
-from evals.components import Components
+from evals.results import PlanMetrics, RetrievalMetrics
 from evals.suites import retrieval
 
 pytestmark = pytest.mark.slow
@@ -44,10 +45,10 @@ def build_index(home: Path, roadmap: Path, embeddings) -> Settings:
     return settings
 
 
-def components(settings: Settings, embeddings) -> Components:
+def components(settings: Settings, embeddings) -> Parts:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("app.components.load_embeddings", lambda **kwargs: embeddings)
-        parts = Components(settings)
+        mp.setattr("app.wiring.load_embeddings", lambda **kwargs: embeddings)
+        parts = Parts(settings)
         parts.retriever  # noqa: B018 -- built now, while the shared embedder is patched in
     return parts
 
@@ -63,7 +64,7 @@ def shuffled_index(tmp_path_factory, real_roadmap: Path, embeddings) -> Settings
     return build_index(home, shuffled_roadmap(real_roadmap, home / "shuffled.md"), embeddings)
 
 
-def run_retrieval(parts: Components, **kwargs) -> dict:
+def run_retrieval(parts: Parts, **kwargs) -> RetrievalMetrics:
     metrics, _ = retrieval(parts, "dev", SUBSET, lambda items, _: items, **kwargs)
     return metrics
 
@@ -72,10 +73,10 @@ def test_retrieval_numbers_fall_with_k_1(roadmap_index: Settings, embeddings) ->
     parts = components(roadmap_index, embeddings)
     normal = run_retrieval(parts)
     broken = run_retrieval(parts, k=1)
-    assert normal["hit@3"] >= 0.8  # the working tutor, for reference
-    assert broken["hit@3"] < normal["hit@3"] - 0.05
-    assert broken["mrr"] <= normal["mrr"]
-    assert broken["ndcg@5"] < normal["ndcg@5"]
+    assert normal.hit_at_3 >= 0.8  # the working tutor, for reference
+    assert broken.hit_at_3 < normal.hit_at_3 - 0.05
+    assert broken.mrr <= normal.mrr
+    assert broken.ndcg_at_5 < normal.ndcg_at_5
 
 
 def test_retrieval_numbers_fall_on_a_shuffled_index(
@@ -83,29 +84,25 @@ def test_retrieval_numbers_fall_on_a_shuffled_index(
 ) -> None:
     normal = run_retrieval(components(roadmap_index, embeddings))
     broken = run_retrieval(components(shuffled_index, embeddings))
-    assert broken["hit@3"] < normal["hit@3"] - 0.2
-    assert broken["mrr"] < normal["mrr"] - 0.2
+    assert broken.hit_at_3 < normal.hit_at_3 - 0.2
+    assert broken.mrr < normal.mrr - 0.2
 
 
 def test_plans_suite_is_clean_on_the_shipped_planner(roadmap_index: Settings, embeddings) -> None:
     result = runner.run(roadmap_index, ["plans"], "all", parts=components(roadmap_index, embeddings))
-    plans = result["metrics"]["plans"]
-    assert plans["cases"] >= 12
-    assert (plans["prerequisite_violations"], plans["budget_violations"], plans["known_topic_leaks"]) == (
-        0,
-        0,
-        0,
-    )
-    assert plans["targets_accounted"] == 1.0
-    assert all(check["ok"] for check in result["thresholds"])
+    plans = result.metrics.plans
+    assert isinstance(plans, PlanMetrics) and plans.cases >= 12
+    assert (plans.prerequisite_violations, plans.budget_violations, plans.known_topic_leaks) == (0, 0, 0)
+    assert plans.targets_accounted == 1.0
+    assert result.thresholds and not result.missed
 
 
 @pytest.mark.real_llm
 def test_answer_numbers_fall_when_the_prompt_ignores_the_excerpts(
     roadmap_index: Settings, embeddings
 ) -> None:
-    from app.components import build_tutor
-    from app.prompts import Prompt, load_prompt
+    from app.core.prompts import Prompt, load_prompt
+    from app.wiring import build_tutor
     from evals.answer_suite import answers
 
     def blind(name: str) -> Prompt:
@@ -123,7 +120,7 @@ def test_answer_numbers_fall_when_the_prompt_ignores_the_excerpts(
     assert "{context" in tutor.answer_prompt.template and "Excerpts" not in tutor.render("q", [], [])
     parts.tutor = tutor
     ignoring, _ = answers(parts, "dev", 4, lambda items, _: items)
-    assert ignoring["draft_groundedness"] < normal["draft_groundedness"]
+    assert ignoring.draft_groundedness < normal.draft_groundedness
 
 
 def test_eval_cli_writes_the_three_reports_and_compares(tutor_cli, roadmap_index: Settings) -> None:

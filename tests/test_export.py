@@ -1,4 +1,4 @@
-"""app/export.py: the Markdown checklist and the .ics calendar of a plan."""
+"""app/plan/export.py: the Markdown checklist and the .ics calendar of a plan."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from app.curriculum import Curriculum
-from app.export import to_ics, to_markdown
-from app.planner import Plan, make_plan
-from app.skills import SkillTree
+from app.plan.curriculum import Curriculum
+from app.plan.export import to_ics, to_markdown
+from app.plan.schedule import Plan, make_plan
+from app.plan.skills import SkillTree
 
 START = date(2027, 1, 4)
 INTEGRAL = "mathematics-and-statistics/calculus/integral-calculus"

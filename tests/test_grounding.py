@@ -1,10 +1,10 @@
-"""app/grounding.py: sentence support, the check that drops unsupported sentences, the lead."""
+"""app/answer/grounding.py: sentence support, the check that drops unsupported sentences, the lead."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.grounding import (
+from app.answer.grounding import (
     best_support,
     check_sentences,
     content_terms,

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from app.components import open_retriever
-from app.errors import IndexDamagedError, IndexMissingError, TutorError
+from app.core.errors import IndexDamagedError, IndexMissingError, TutorError
+from app.wiring import open_retriever
 from ingest.index import GENERATION_KEY, Index, open_index
 from ingest.store import Store, connect
 from ingest.sync import chunk_file, ingest, ingest_lock, source_key
@@ -155,7 +155,7 @@ def test_an_ingest_that_fails_half_way_leaves_the_previous_index(
         ingest(built, [write(tmp_path / "big.md", many_sections(100))], progress=False)
     assert open_index(built).active_name() == active
     assert collections(built) == {"roadmap.active", active}  # the half-built generation was dropped
-    monkeypatch.setattr("app.components.load_embeddings", lambda **kwargs: embeddings)
+    monkeypatch.setattr("app.wiring.load_embeddings", lambda **kwargs: embeddings)
     assert open_retriever(built).search(GIT_QUESTION, 3) == before
 
 

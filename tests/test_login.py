@@ -1,4 +1,4 @@
-"""app/login.py: logins from TUTOR_AUTH and TUTOR_AUTH_FILE; mistakes name the place, never the password."""
+"""app/web/login.py: logins from TUTOR_AUTH and TUTOR_AUTH_FILE: mistakes name the place, not the password."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from app.errors import TutorError
-from app.login import logins
+from app.core.errors import TutorError
+from app.web.login import logins
 
 PASSWORD = "pa:ss w0rd#1"  # a colon, a space and a hash: all part of the password
 

@@ -1,4 +1,4 @@
-"""app/plan_chat.py: plan requests in the chat are parsed and planned by code, never sent to the LLM."""
+"""app/plan/chat.py: plan requests in the chat are parsed and planned by code, never sent to the LLM."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.curriculum import Curriculum
-from app.errors import TutorError
-from app.plan_chat import ASK_PREFIX, PlanChat, is_plan_request, parse
-from app.skills import SkillTree
-from app.study import StudyPlanner
-from app.tutor import Turn
+from app.answer.tutor import Turn
+from app.core.errors import TutorError
+from app.plan.chat import ASK_PREFIX, PlanChat, is_plan_request, parse
+from app.plan.curriculum import Curriculum
+from app.plan.planner import StudyPlanner
+from app.plan.skills import SkillTree
 
 CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
 FIRST = "Can you make me a study plan to become an MLOps engineer?"
@@ -177,8 +177,8 @@ def test_following_the_tutors_own_example_gives_a_plan(curriculum: Curriculum, e
 
 
 def test_a_date_that_does_not_exist(chat: PlanChat) -> None:
-    with pytest.raises(TutorError, match="that date does not exist"):
+    with pytest.raises(TutorError, match="end date .2027-02-30. is not a date"):
         parse("study plan until 2027-02-30, 5 hours a week")
     reply = chat.reply("Make me a study plan for mlops-engineer, 5 hours a week until 2027-02-30")
     assert reply.plan is None
-    assert reply.text.startswith("I couldn't make that plan: that date does not exist")
+    assert reply.text.startswith("I couldn't make that plan: end date '2027-02-30' is not a date")

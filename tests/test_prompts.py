@@ -1,4 +1,4 @@
-"""app/prompts.py and prompts/*.md: every prompt loads and renders strictly."""
+"""app/core/prompts.py and prompts/*.md: every prompt loads and renders strictly."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app.prompts import PROMPTS_DIR, PromptError, load_prompt
+from app.core.prompts import PromptError, load_prompt
+from app.core.resources import prompts_dir
 
-PROMPT_NAMES = sorted(p.stem for p in PROMPTS_DIR.glob("*.md"))
+PROMPT_NAMES = sorted(p.stem for p in prompts_dir().glob("*.md"))
 EXPECTED_VARIABLES = {
     "answer": {"context", "history", "question"},
     "history": {"previous"},

@@ -1,4 +1,4 @@
-"""app/redact.py: the API key and login passwords never reach a log line or an error line."""
+"""app/core/redact.py: the API key and login passwords never reach a log line or an error line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 
 from pydantic import SecretStr
 
-from app.redact import MASK, RedactingFormatter, Redactor, settings_secrets
+from app.core.redact import MASK, RedactingFormatter, Redactor, settings_secrets
 
 KEY = "sk-test-0123456789"
 

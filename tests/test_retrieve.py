@@ -1,4 +1,4 @@
-"""app/retrieve.py: hybrid retrieval and the coverage decision, on the fixture index."""
+"""app/answer/retrieve.py: hybrid retrieval and the coverage decision, on the fixture index."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.retrieve import LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
+from app.answer.retrieve import LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
 
 EXPERIMENT_TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
 VERSION_CONTROL = ("Programming Basics", "2. Version Control")
@@ -138,7 +138,7 @@ def test_lexical_coverage_weighs_known_words(retriever) -> None:
 
 
 def test_a_card_travels_with_its_section_as_the_note(make_settings, shared_embedder) -> None:
-    from app.components import open_retriever
+    from app.wiring import open_retriever
     from ingest.sync import ingest
 
     settings = make_settings(cards=Path(__file__).parent / "data" / "cards")
@@ -155,7 +155,7 @@ def test_a_one_chunk_section_of_an_extra_document_is_not_outranked(
     make_settings, shared_embedder, tmp_path: Path
 ) -> None:
     """Sections score by their two best chunks; a section with one chunk counts it twice."""
-    from app.components import open_retriever
+    from app.wiring import open_retriever
     from ingest.sync import ingest
 
     extra = tmp_path / "notes.md"

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from live import LIVE_API_KEY, LIVE_LOGIN, LiveServer
+from plugins.live import LIVE_API_KEY, LIVE_LOGIN, LiveServer
 
-from app.redact import MASK
-from app.settings import Settings
-from app.ui import MAX_UPLOAD, exposure_warning, is_loopback, launch_options
+from app.core.redact import MASK
+from app.core.settings import Settings
+from app.web.serve import MAX_UPLOAD, exposure_warning, is_loopback, launch_options
 
 MB = 1024 * 1024
 

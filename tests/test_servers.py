@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live import free_port
+from plugins.live import free_port
 
-from app.settings import PROJECT_ROOT, Settings
+from app.core.resources import seeds_dir
+from app.core.settings import Settings
 
 BIN = Path(sys.executable).parent
-ROADMAP = PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"
+ROADMAP = seeds_dir() / "ai-engineer-skills.md"
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
@@ -95,7 +96,7 @@ def on_server(url: str, home: Path, **values) -> Settings:
 @pytest.mark.server
 @pytest.mark.slow
 def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:
-    from app.components import open_retriever
+    from app.wiring import open_retriever
     from ingest.sync import ingest
 
     settings = on_server(chroma_server, tmp_path, seeds=[ROADMAP])
@@ -140,8 +141,8 @@ def server_index(chroma_server: str, tmp_path: Path, shared_embedder) -> Setting
 
 @pytest.mark.server
 def test_a_change_switches_generations_on_the_server(server_index: Settings, tmp_path: Path) -> None:
-    from app.components import open_retriever
-    from app.errors import IndexDamagedError
+    from app.core.errors import IndexDamagedError
+    from app.wiring import open_retriever
     from ingest.index import open_index
     from ingest.sync import ingest
 
@@ -211,7 +212,7 @@ def test_unreachable_chroma_server_is_one_clear_line(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def openai_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from app.llm import bundled_model_path
+    from app.llm.backend import bundled_model_path
 
     root = tmp_path_factory.mktemp("llm-server")
     model = bundled_model_path(Settings(home=root))

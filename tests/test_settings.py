@@ -1,28 +1,47 @@
-"""app/settings.py: one settings object, TUTOR_* overrides, TUTOR_HOME moves all state."""
+"""app/core/settings.py: one settings object, TUTOR_* overrides, TUTOR_HOME moves all state."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from plugins.cli import ROOT
 from pydantic import ValidationError
 
-from app.settings import PROJECT_ROOT, Settings
+from app.core import resources
+from app.core.resources import seeds_dir
+from app.core.settings import Settings
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TUTOR_HOME")
     settings = Settings()
-    assert settings.home == PROJECT_ROOT / ".tutor"
-    assert settings.chroma_dir == PROJECT_ROOT / ".tutor" / "chroma"
+    assert settings.home == ROOT / ".tutor"  # in a checkout, where `make run` keeps it
+    assert settings.chroma_dir == ROOT / ".tutor" / "chroma"
     assert settings.host == "127.0.0.1"  # never the whole network by default
     assert settings.port == 7860
     assert settings.llm == "llamacpp"
     assert settings.chroma_url is None
     assert settings.collection == "roadmap"
     assert settings.top_k == 4
-    assert settings.seeds == [PROJECT_ROOT / "seeds" / "ai-engineer-skills.md"]
+    assert settings.seeds == [seeds_dir() / "ai-engineer-skills.md"]
     assert settings.openai_api_key.get_secret_value() == "not-needed"
+
+
+def test_installed_without_a_checkout_state_goes_to_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from platformdirs import user_data_path
+
+    monkeypatch.delenv("TUTOR_HOME")
+    monkeypatch.setattr(resources, "checkout_root", lambda: None)
+    assert Settings().home == user_data_path("skills-tutor")
+
+
+def test_shipped_data_is_found_as_package_data() -> None:
+    settings = Settings()
+    assert settings.seeds[0].is_file() and settings.cards.is_dir() and settings.curriculum.is_file()
+    assert (resources.prompts_dir() / "answer.md").is_file()
 
 
 def test_every_test_has_its_own_home(tutor_home: Path, tmp_path: Path) -> None:

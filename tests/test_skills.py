@@ -1,4 +1,4 @@
-"""app/skills.py: the skill tree of the real roadmap and of small synthetic ones."""
+"""app/plan/skills.py: the skill tree of the real roadmap and of small synthetic ones."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.skills import SkillTree, bare, slug
+from app.plan.skills import SkillTree, bare, slug
 
 OVERVIEW = "Essential skills for an AI engineer"
 KL = "mathematics-and-statistics/information-theory/kl-divergence"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import TutorError
+from app.core.errors import TutorError
 from ingest.chunk import Chunk
 from ingest.store import Store, StoredChunk, connect
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.components import open_retriever
-from app.errors import TutorError
-from app.settings import PROJECT_ROOT
+from app.core.errors import TutorError
+from app.core.resources import seeds_dir
+from app.wiring import open_retriever
 from ingest.index import open_index
 from ingest.sync import chunk_file, collect_files, ingest, read_markdown, source_key
 
@@ -271,7 +271,7 @@ def test_a_byte_order_mark_is_not_part_of_the_first_heading(tmp_path: Path) -> N
 
 
 def test_source_key_is_relative_inside_the_project(tmp_path: Path) -> None:
-    assert source_key(PROJECT_ROOT / "seeds" / "ai-engineer-skills.md") == "seeds/ai-engineer-skills.md"
+    assert source_key(seeds_dir() / "ai-engineer-skills.md") == "seeds/ai-engineer-skills.md"
     outside = tmp_path / "x.md"
     assert source_key(outside) == outside.resolve().as_posix()
 

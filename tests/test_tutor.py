@@ -1,13 +1,13 @@
-"""app/tutor.py: a scripted model behind the real retriever on the fixture index."""
+"""app/answer/tutor.py: a scripted model behind the real retriever on the fixture index."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.citations import cited_numbers
-from app.errors import TutorError
-from app.prompts import load_prompt
-from app.tutor import Answer, Turn, Waiting, as_data, clean_question, is_followup
+from app.answer.citations import cited_numbers
+from app.answer.tutor import Answer, Turn, Waiting, as_data, clean_question, is_followup
+from app.core.errors import TutorError
+from app.core.prompts import load_prompt
 
 QUESTION = "Which tools does the roadmap list for experiment tracking?"
 TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
@@ -234,7 +234,7 @@ def test_stream_yields_the_lead_then_the_model_then_the_answer(make_tutor, scrip
 def test_stream_says_how_many_are_ahead_while_the_model_is_busy(
     make_tutor, chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.llamacpp.WAIT_REPORT_S", 0.01)
+    monkeypatch.setattr("app.llm.llamacpp.WAIT_REPORT_S", 0.01)
     tutor = make_tutor(chat)
     with chat.queue.turn(), chat.queue.turn():  # two earlier requests hold the model's line
         stream = tutor.stream(QUESTION)
@@ -298,9 +298,9 @@ RUNS_QUESTION = "How do I log and review the metrics of training runs with MLflo
 def injected_tutor(tmp_path_factory: pytest.TempPathFactory, mini_roadmap, embeddings, count_tiktoken):
     """`injected_tutor(model)`: a tutor over the fixture roadmap plus a document that carries
     instructions for the model."""
-    from app.retrieve import Retriever
-    from app.settings import Settings
-    from app.tutor import Tutor
+    from app.answer.retrieve import Retriever
+    from app.answer.tutor import Tutor
+    from app.core.settings import Settings
     from ingest.index import open_index
     from ingest.sync import ingest
 

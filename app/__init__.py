@@ -1,0 +1,1 @@
+"""Skills Tutor: retrieve → answer / plan → web, CLI. `wiring` assembles the parts."""

@@ -1,0 +1,1 @@
+"""Answering a question: hybrid retrieval, the tutor, grounding checks and citations."""

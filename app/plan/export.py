@@ -1,0 +1,70 @@
+"""Plan exports: a Markdown checklist and an iCalendar (.ics) file of study sessions.
+
+The calendar splits each week's hours into one evening session a day from the
+week's start, two hours each where the week allows (an 8-hour week is four
+sessions of two hours; a 20-hour week is seven sessions of about three).
+Times are floating (no time zone): 18:00 wherever the learner's calendar is.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, time, timedelta
+
+from app.plan.schedule import Plan
+
+SESSION_HOURS = 2.0
+SESSION_START = time(18, 0)
+KIND_LABEL = {"learn": "", "review": "(review) ", "project": "(project) "}
+
+
+def to_markdown(plan: Plan, summary: str = "", tips: dict[int, str] | None = None) -> str:
+    """A checklist: one `- [ ]` line per item with its roadmap path and hours, and each week's tip."""
+    lines = [f"# Study plan: {plan.goal}", ""]
+    lines.append(
+        f"{len(plan.weeks)} weeks at up to {plan.hours_per_week:g} h/week, {plan.total_hours:g} h in all."
+    )
+    if summary:
+        lines += ["", summary.strip()]
+    for week in plan.weeks:
+        lines += ["", f"## Week {week.week} (from {week.start.isoformat()}, {week.hours:g} h)", ""]
+        for item in week.items:
+            where = " › ".join(item.path)
+            lines.append(f"- [ ] {KIND_LABEL[item.kind]}{item.title} ({item.hours:g} h) — {where}")
+        if tips and week.week in tips:
+            lines += ["", f"> {tips[week.week]}"]
+    if plan.unscheduled:
+        lines += ["", "## Did not fit", ""]
+        # With its path: "Core Concepts" alone could be any of eight sections.
+        lines += [
+            f"- {title} ({hours:g} h) — {' › '.join(plan.paths.get(topic_id, ()))}"
+            for topic_id, title, hours in plan.unscheduled
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def to_ics(plan: Plan) -> bytes:
+    """One VEVENT per study session, describing the week's items."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Skills Tutor//study plan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Study plan: {plan.goal}")
+    for week in plan.weeks:
+        details = "\n".join(f"{KIND_LABEL[i.kind]}{i.title} ({i.hours:g} h)" for i in week.items)
+        # Sessions of up to two hours, one a day; a week past 14 h gets longer daily sessions.
+        sessions = min(7, max(1, math.ceil(week.hours / SESSION_HOURS)))
+        minutes = round(week.hours * 60)
+        for n in range(sessions):
+            length = minutes // sessions + (1 if n < minutes % sessions else 0)
+            begin = datetime.combine(week.start + timedelta(days=n), SESSION_START)
+            event = Event()
+            event.add("uid", f"skills-tutor-{plan.goal}-w{week.week}-s{n + 1}".replace(" ", "-").lower())
+            event.add("dtstamp", datetime.combine(week.start, time(0, 0)))
+            event.add("summary", f"Study week {week.week}, session {n + 1} of {sessions}")
+            event.add("dtstart", begin)
+            event.add("dtend", begin + timedelta(minutes=length))
+            event.add("description", details)
+            calendar.add_component(event)
+    return calendar.to_ical()

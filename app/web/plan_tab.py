@@ -1,0 +1,269 @@
+"""The "Study plan" tab: a form over `StudyPlanner`, the plan as a table, and its exports.
+
+The plan is computed by code and shown at once; the model's summary, which may
+take seconds or fail, fills in afterwards as a second event. Exports are
+written to a fresh temp folder per request, so sessions never share files.
+What the learner typed and what the cards say is escaped before it is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.core.errors import TutorError
+from app.plan.export import to_ics, to_markdown
+from app.plan.notes import summarize, week_tips
+from app.plan.planner import PlanRequest, parse_date
+from app.plan.schedule import Plan
+from app.web.markup import WARNING, escape
+
+if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from app.plan.planner import StudyPlanner
+    from app.plan.skills import SkillTree
+
+log = logging.getLogger(__name__)
+
+HEADERS = ["week", "starts", "hours", "kind", "topic", "roadmap path"]
+DATATYPES = ["number", "str", "number", "str", "str", "str"]
+COLUMN_WIDTHS = ["7%", "11%", "7%", "8%", "27%", "40%"]
+DEFAULT_HOURS, DEFAULT_WEEKS = 8, 12
+MAX_LISTED = 8  # unscheduled topics named in the header; the checklist has them all
+FAILED = WARNING + "something went wrong making that plan; details are in the server log"
+NOTHING_LEFT = "Nothing to schedule: every topic this goal needs is marked as already known."
+MD_NAME, ICS_NAME = "study-plan.md", "study-plan.ics"
+
+
+@dataclass
+class PlanResult:
+    """One request's plan, kept in the browser session until its summary is in."""
+
+    plan: Plan
+    tips: dict[int, str]
+    folder: Path
+
+
+def topic_choices(tree: SkillTree) -> list[tuple[str, str]]:
+    """(breadcrumb, id) for every area, section and unit, in roadmap order.
+
+    Breadcrumbs, not bare titles: "Core Concepts" alone names eight different units.
+    """
+    choices = []
+    for node in tree.nodes.values():
+        if node.kind in ("area", "section") or node.unit:
+            titles, parent = [node.title], node.parent
+            while parent is not None:
+                titles.append(tree[parent].title)
+                parent = tree[parent].parent
+            choices.append((" › ".join(reversed(titles)), node.id))
+    return choices
+
+
+def plan_request(
+    goal: str | None,
+    known: Sequence[str] | None,
+    hours: float | None,
+    weeks: float | None,
+    until: str | None,
+    start: str | None,
+) -> PlanRequest:
+    """The form as a request. An end date, when filled, wins over the number of weeks."""
+    if hours is None:
+        raise TutorError("give the hours you can study per week")
+    end = parse_date(until, "end date")
+    return PlanRequest(
+        goal=(goal or "").strip(),
+        hours_per_week=float(hours),
+        weeks=None if end is not None or weeks is None else int(weeks),
+        until=end,
+        start=parse_date(start, "start date"),
+        known=tuple(known or ()),
+    )
+
+
+def plan_rows(plan: Plan) -> list[list[Any]]:
+    """One table row per scheduled item."""
+    return [
+        [week.week, week.start.isoformat(), item.hours, item.kind, item.title, " › ".join(item.path)]
+        for week in plan.weeks
+        for item in week.items
+    ]
+
+
+def plan_header(plan: Plan, tree: SkillTree | None = None) -> str:
+    """What the plan adds up to, and what did not fit, as escaped Markdown.
+
+    With the tree, subsections that did not fit are named with their section:
+    "Core Concepts" alone could be any of eight.
+    """
+    if not plan.weeks:
+        return NOTHING_LEFT
+    lines = [
+        f"**{escape(plan.goal)}**: {len(plan.weeks)} weeks from {plan.weeks[0].start.isoformat()}, "
+        f"{plan.total_hours:g} h at up to {plan.hours_per_week:g} h a week, in prerequisite order."
+    ]
+    if plan.unscheduled:
+        left = sum(hours for _, _, hours in plan.unscheduled)
+        titles = [escape(_qualified(tree, topic_id, title)) for topic_id, title, _ in plan.unscheduled]
+        more = len(titles) - MAX_LISTED
+        named = ", ".join(titles[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
+        lines.append(
+            f"Did not fit: {len(titles)} topics ({left:g} h): {named}. More weeks or hours would fit them."
+        )
+    return "\n\n".join(lines)
+
+
+def _qualified(tree: SkillTree | None, topic_id: str, title: str) -> str:
+    if tree is None or topic_id not in tree or tree[topic_id].kind != "subsection":
+        return title
+    return f"{tree[tree[topic_id].parent].title} › {title}"
+
+
+def tips_markdown(tips: dict[int, str]) -> str:
+    """The per-week self-check questions from the knowledge cards, escaped."""
+    if not tips:
+        return "No self-check questions for these topics."
+    return "\n".join(f"- **Week {week}.** {escape(tip)}" for week, tip in sorted(tips.items()))
+
+
+def write_exports(plan: Plan, tips: dict[int, str], folder: Path, summary: str = "") -> tuple[Path, Path]:
+    """The checklist and the calendar, as files in `folder`."""
+    markdown, calendar = folder / MD_NAME, folder / ICS_NAME
+    markdown.write_text(to_markdown(plan, summary, tips), encoding="utf-8")
+    calendar.write_bytes(to_ics(plan))
+    return markdown, calendar
+
+
+class PlanTab:
+    """The study plan form; like `TutorUI`, it keeps per-user state only in the browser session."""
+
+    def __init__(
+        self,
+        planner: StudyPlanner,
+        llm: BaseChatModel | None = None,
+        questions: dict[tuple[str, ...], list[tuple[str, str]]] | None = None,
+    ) -> None:
+        self.planner = planner
+        self.llm = llm
+        self.questions = questions or {}
+
+    def make(
+        self,
+        goal: str | None,
+        known: list[str] | None,
+        hours: float | None,
+        weeks: float | None,
+        until: str | None,
+        start: str | None,
+    ) -> tuple:
+        """Outputs: header, tips, table rows, checklist, calendar, summary (cleared), session result."""
+        import gradio as gr
+
+        try:
+            plan = self.planner.plan(plan_request(goal, known, hours, weeks, until, start))
+            if not plan.weeks:
+                return _nothing(plan_header(plan))
+            tips = week_tips(plan, self.questions)
+            folder = Path(tempfile.mkdtemp(prefix="study-plan-"))
+            markdown, calendar = write_exports(plan, tips, folder)
+        except TutorError as exc:
+            return _nothing(f"{WARNING}{escape(str(exc))}")
+        except Exception:
+            log.exception("planning for %r failed", str(goal)[:200])
+            return _nothing(FAILED)
+        return (
+            plan_header(plan, self.planner.tree),
+            tips_markdown(tips),
+            plan_rows(plan),
+            gr.update(value=str(markdown), visible=True),
+            gr.update(value=str(calendar), visible=True),
+            "",
+            PlanResult(plan, tips, folder),
+        )
+
+    def add_summary(self, result: PlanResult | None) -> tuple:
+        """Outputs: the model's summary and the checklist with it; unchanged when there is none."""
+        import gradio as gr
+
+        if result is None or self.llm is None:
+            return gr.skip(), gr.skip()
+        try:
+            summary = summarize(self.llm, result.plan)
+            if not summary:
+                return gr.skip(), gr.skip()
+            markdown, _ = write_exports(result.plan, result.tips, result.folder, summary)
+        except Exception:
+            # The summary is optional: the plan already on the page stays as it is.
+            log.exception("adding the plan summary failed")
+            return gr.skip(), gr.skip()
+        return f"*In short:* {escape(summary)}", gr.update(value=str(markdown))
+
+    def build(self) -> None:
+        """The tab's components and events, inside the caller's `gr.Tab`."""
+        import gradio as gr
+
+        tracks = [track.title for track in self.planner.curriculum.tracks.values()]
+        with gr.Row():
+            goal = gr.Dropdown(
+                tracks,
+                value=tracks[0] if tracks else None,
+                allow_custom_value=True,
+                label="Goal",
+                info="A track, or in your own words, e.g. “I want to build LLM apps”",
+            )
+            known = gr.Dropdown(
+                topic_choices(self.planner.tree),
+                value=[],
+                multiselect=True,
+                label="Already known",
+                info="Left out of the plan, with what they cover",
+            )
+        with gr.Row():
+            hours = gr.Number(DEFAULT_HOURS, label="Hours per week")
+            weeks = gr.Number(DEFAULT_WEEKS, label="Weeks", precision=0)
+            until = gr.Textbox(label="Or until (YYYY-MM-DD)", info="When filled, it wins over weeks")
+            start = gr.Textbox(label="Start (YYYY-MM-DD)", info="Empty: next Monday")
+        button = gr.Button("Make plan", variant="primary")
+        header = gr.Markdown()
+        summary = gr.Markdown()
+        with gr.Row():
+            checklist = gr.DownloadButton("Checklist (.md)", visible=False, size="md")
+            calendar = gr.DownloadButton("Calendar (.ics)", visible=False, size="md")
+        with gr.Accordion("Self-check questions, one a week", open=False):
+            tips = gr.Markdown()
+        table = gr.Dataframe(
+            headers=HEADERS,
+            datatype=DATATYPES,
+            column_widths=COLUMN_WIDTHS,
+            interactive=False,
+            wrap=True,
+            label="Plan",
+            max_height=600,
+        )
+        result = gr.State(None)
+        button.click(
+            self.make,
+            [goal, known, hours, weeks, until, start],
+            [header, tips, table, checklist, calendar, summary, result],
+            api_name="make_plan",
+        ).then(
+            self.add_summary,
+            result,
+            [summary, checklist],
+            api_visibility="private",
+            show_progress="minimal",
+        )
+
+
+def _nothing(message: str) -> tuple:
+    """The outputs of a request without a plan: one line, and no table or files."""
+    import gradio as gr
+
+    hidden = gr.update(value=None, visible=False)
+    return message, "", [], hidden, hidden, "", None

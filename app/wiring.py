@@ -1,0 +1,102 @@
+"""Assembling the tutor's parts from settings: the one place that wires them.
+
+The CLI, `tutor serve` and the evaluation suites all take their parts from
+here. `Parts` builds each part on first use and shares what can be shared (one
+embedder for the retriever and the planner), so a command that only plans never
+opens the index and one that only retrieves never loads the model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from app.answer.retrieve import Retriever
+from app.answer.tutor import Tutor
+from app.core.settings import Settings
+from app.llm.backend import Backend, build_backend, check_backend_settings
+from app.plan.curriculum import Curriculum
+from app.plan.planner import StudyPlanner
+from app.plan.skills import SkillTree
+from ingest.embed import load_embeddings
+from ingest.index import open_index
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+
+def prepare_process() -> None:
+    """Keep every library offline and quiet; called first by each entry point."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """The retriever over the existing index; a missing or damaged index is a user error."""
+    index = open_index(settings)
+    index.open()  # a missing, empty or damaged index fails here, before the embedder loads
+    return Retriever(
+        index,
+        load_embeddings(batch_size=settings.embed_batch_size),
+        min_relevance=settings.min_relevance,
+        min_lexical=settings.min_lexical_coverage,
+    )
+
+
+def build_tutor(
+    settings: Settings, retriever: Retriever | None = None, backend: Backend | None = None
+) -> Tutor:
+    """A ready tutor with the configured LLM backend."""
+    # Settings and the index first: both fail at once, before the model file is assembled.
+    check_backend_settings(settings)
+    retriever = retriever or open_retriever(settings)
+    backend = backend or build_backend(settings)
+    return Tutor(
+        retriever,
+        backend.model,
+        backend.count_tokens,
+        top_k=settings.top_k,
+        context_tokens=backend.context_tokens,
+        max_answer_tokens=settings.max_tokens,
+    )
+
+
+def build_study_planner(settings: Settings, embeddings: Embeddings | None = None) -> StudyPlanner:
+    """The planner over the shipped roadmap and curriculum data (no index needed).
+
+    Pass the embedder the tutor already loaded to share it; otherwise it loads on
+    the first free-text goal.
+    """
+    tree = SkillTree.from_file(settings.seeds[0])
+    factory = (
+        (lambda: embeddings)
+        if embeddings is not None
+        else (lambda: load_embeddings(batch_size=settings.embed_batch_size))
+    )
+    return StudyPlanner(Curriculum.load(tree, settings.curriculum), embeddings=factory)
+
+
+@dataclass
+class Parts:
+    """The tutor's parts for one process, each built on first use and then shared."""
+
+    settings: Settings
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return open_retriever(self.settings)
+
+    @cached_property
+    def tutor(self) -> Tutor:
+        return build_tutor(self.settings, retriever=self.retriever)
+
+    @cached_property
+    def planner(self) -> StudyPlanner:
+        # Plans need no index; share the embedder when the retriever already loaded it.
+        retriever = self.__dict__.get("retriever")
+        return build_study_planner(self.settings, retriever.embeddings if retriever else None)

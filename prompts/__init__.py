@@ -1,0 +1,1 @@
+"""Prompt templates, loaded by name by `app.core.prompts` (package data)."""

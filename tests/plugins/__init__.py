@@ -1,0 +1,1 @@
+"""Fixture plugins, registered by tests/conftest.py: models, index, CLI, live server."""
