@@ -8,16 +8,18 @@ opens the index and one that only retrieves never loads the model.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from app.answer.compose import Neighbours
 from app.answer.retrieve import Retriever
 from app.answer.tutor import Tutor
 from app.core.settings import Settings
 from app.llm.backend import Backend, build_backend, check_backend_settings
-from app.plan.curriculum import Curriculum
+from app.plan.curriculum import Curriculum, CurriculumError
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
 from ingest.embed import load_embeddings
@@ -25,6 +27,8 @@ from ingest.index import open_index
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
 
 
 def prepare_process() -> None:
@@ -63,7 +67,23 @@ def build_tutor(
         top_k=settings.top_k,
         context_tokens=backend.context_tokens,
         max_answer_tokens=settings.max_tokens,
+        neighbours=curriculum_neighbours(settings),
+        model_adds=settings.model_adds,
     )
+
+
+def curriculum_neighbours(settings: Settings) -> Neighbours:
+    """What an answer's topic builds on and leads to, from the curriculum data.
+
+    A roadmap of your own that the shipped curriculum does not describe has no
+    neighbours: answers then just say where they sit.
+    """
+    try:
+        curriculum = Curriculum.load(SkillTree.from_file(settings.seeds[0]), settings.curriculum)
+    except (CurriculumError, OSError) as error:
+        log.warning("answers will not name neighbouring topics: %s", error)
+        return lambda path: ([], [])
+    return curriculum.neighbours
 
 
 def build_study_planner(settings: Settings, embeddings: Embeddings | None = None) -> StudyPlanner:

@@ -1,15 +1,19 @@
 """Speed figures for the README and release notes: `python -m evals.bench`.
 
 Everything runs in one process on a fresh TUTOR_HOME, so the figures are
-comparable: full and no-op ingest, retrieval latency, time to the lead and to
-the model's first token, generation speed through the tutor, and raw
-llama-cpp-python speed on the very same prompt as the baseline it is a ratio of.
-Timings on shared machines are noisy: read them as ratios within one run.
+comparable: full and no-op ingest, retrieval latency, time to the composed
+answer, to the model's first token and to the complete answer, and generation
+speed through the tutor against a plain llama-cpp-python `Llama` built apart,
+on every core, on the very same prompts. The last line is one JSON object with
+the headline figures. Timings on shared machines are noisy: read them as ratios
+within one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -20,12 +24,14 @@ from pathlib import Path
 import yaml
 
 from evals.scorers import percentile
-from evals.suites import time_tutor
 
 QUESTIONS = [
     "What is KL divergence and where does it fit?",
-    "Which tools does the roadmap list for experiment tracking?",
+    "What is the bias-variance trade-off?",
     "What should I learn about Kubernetes?",
+    "How does gradient descent work?",
+    "What is a Docker image?",
+    "Why do we split data into training, validation and test sets?",
 ]
 DATASET = Path(__file__).parent / "datasets" / "retrieval.yaml"
 
@@ -57,28 +63,34 @@ def time_serve(home: str) -> float:
         process.wait(timeout=30)
 
 
-def time_raw(llama, prompt: str, settings, stop: list[str]) -> tuple[float, float]:
-    """(ms to first token, tokens/s) of plain llama-cpp-python on the same prompt and settings.
+def raw_llama(model_path: Path, n_ctx: int):
+    """The baseline: plain llama-cpp-python, built apart from the tutor's, on every core.
 
-    The KV cache is reset first: otherwise the prompt the tutor just sent is reused
-    and the raw first token looks free.
+    Its own `Llama`, with the thread counts set explicitly, so a setting the tutor
+    gets wrong (llama-cpp-python's default is half the cores) shows as a ratio
+    below 1 instead of being shared by both sides.
     """
-    llama.reset()
+    from llama_cpp import Llama
+
+    threads = os.cpu_count() or 1
+    llama = Llama(
+        model_path=str(model_path),
+        n_ctx=n_ctx,
+        n_threads=threads,
+        n_threads_batch=threads,
+        seed=0,
+        verbose=False,
+    )
+    return llama, threads
+
+
+def time_stream(pieces) -> tuple[float, float, int]:
+    """(ms to the first piece, pieces per second after it, pieces) of a stream of generated pieces."""
     started = time.perf_counter()
-    stamps = [
-        (time.perf_counter() - started) * 1000
-        for _ in llama.create_completion(
-            prompt,
-            max_tokens=settings.max_tokens,
-            temperature=settings.temperature,
-            repeat_penalty=1.1,
-            stop=stop,
-            stream=True,
-        )
-    ]
+    stamps = [(time.perf_counter() - started) * 1000 for _ in pieces]
     if len(stamps) < 2:
-        return float("nan"), float("nan")
-    return stamps[0], (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000)
+        return float("nan"), float("nan"), len(stamps)
+    return stamps[0], (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000), len(stamps)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,34 +115,61 @@ def main(argv: list[str] | None = None) -> int:
         retriever = open_retriever(settings)
         cases = [c["question"] for c in yaml.safe_load(DATASET.read_text())["cases"][:60]]
         retriever.search(cases[0], 5)  # warm-up
-        latencies = []
+        retrieve_ms = []
         for question in cases:
             t = time.perf_counter()
             retriever.search(question, 5)
-            latencies.append((time.perf_counter() - t) * 1000)
+            retrieve_ms.append((time.perf_counter() - t) * 1000)
         rows.append(
             (
                 "retrieve latency",
-                f"p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 95):.0f} ms",
+                f"p50 {percentile(retrieve_ms, 50):.0f} ms, p95 {percentile(retrieve_ms, 95):.0f} ms",
             )
         )
 
         backend = build_backend(settings)
         tutor = build_tutor(settings, retriever, backend)
         tutor.ask("What is a neural network?")  # warm-up: loads the model
-        for question in QUESTIONS:
-            lead, first, rate, answer = time_tutor(tutor, question)
-            line = f"lead {lead:.0f} ms, first model token {first:.0f} ms, {rate:.1f} tok/s"
-            if hasattr(backend.model, "llama"):
-                prompt = tutor.render(question, answer.retrieved, [])
-                raw_first, raw_rate = time_raw(
-                    backend.model.llama, prompt, settings, tutor.answer_prompt.stop
+        answers = [tutor.ask(q) for q in QUESTIONS]
+        first_text = [a.timings_ms["first_text"] for a in answers]
+        first_token = [a.timings_ms["first_token"] for a in answers if "first_token" in a.timings_ms]
+        total = [a.timings_ms["total"] for a in answers]
+        rows.append(
+            (
+                "answers: first text / model's first token / complete, p50",
+                f"{percentile(first_text, 50):.0f} ms / {percentile(first_token, 50):.0f} ms / "
+                f"{percentile(total, 50):.0f} ms over {len(answers)} questions",
+            )
+        )
+
+        # Generation speed on the very same prompts: through the tutor's chain (LangChain, queue,
+        # the tutor's Llama) and through a separate plain Llama; both start from an empty cache.
+        raw, threads = raw_llama(backend.model.model_path, settings.n_ctx)
+        tutor_rates, raw_rates = [], []
+        for question, answer in zip(QUESTIONS, answers):
+            values = {"question": question, "hits": answer.retrieved, "history": []}
+            prompt = tutor.render(question, answer.retrieved, [])
+            backend.model.llama.reset()
+            _, tutor_rate, n = time_stream(c for c in tutor.chain.stream(values) if c.text)
+            raw.reset()
+            _, raw_rate, m = time_stream(
+                raw.create_completion(
+                    prompt,
+                    max_tokens=settings.max_tokens,
+                    temperature=settings.temperature,
+                    repeat_penalty=1.1,
+                    stop=tutor.answer_prompt.stop,
+                    stream=True,
                 )
-                line += (
-                    f" | raw llama-cpp-python, same prompt, cold cache: first token {raw_first:.0f} ms, "
-                    f"{raw_rate:.1f} tok/s | tutor/raw speed {rate / raw_rate:.2f}"
+            )
+            tutor_rates.append(tutor_rate)
+            raw_rates.append(raw_rate)
+            rows.append(
+                (
+                    f"generation: {question}",
+                    f"tutor {tutor_rate:.1f} tok/s ({n}), raw {raw_rate:.1f} tok/s ({m})",
                 )
-            rows.append((f"ask: {question}", line))
+            )
 
         if not args.no_serve:
             rows.append(("`tutor serve` start to ready", f"{time_serve(home):.1f} s"))
@@ -138,6 +177,21 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+    tutor_tok_s, raw_tok_s = statistics.median(tutor_rates), statistics.median(raw_rates)
+    print(
+        json.dumps(
+            {
+                "tutor_tok_s": round(tutor_tok_s, 1),
+                "raw_tok_s": round(raw_tok_s, 1),
+                "raw_threads": threads,
+                "ratio": round(tutor_tok_s / raw_tok_s, 3),
+                "first_token_p50_ms": round(percentile(first_token, 50), 1),
+                "answer_p50_ms": round(percentile(total, 50), 1),
+                "retrieve_p50_ms": round(percentile(retrieve_ms, 50), 1),
+                "first_text_p50_ms": round(percentile(first_text, 50), 1),
+            }
+        )
+    )
     return 0
 
 

@@ -42,6 +42,19 @@ class RefusalCase:
 
 
 @dataclass(frozen=True)
+class InterviewCase:
+    """A real interview question: how the roadmap covers it, and the key facts of its reference answer."""
+
+    id: str
+    split: str
+    source: str
+    question: str
+    coverage: str  # "covered" | "related" | "none"
+    expected: list[list[str]]
+    key_facts: list[list[str]]  # empty when the source gives no reference answer
+
+
+@dataclass(frozen=True)
 class AnswerCase:
     id: str
     split: str
@@ -100,6 +113,22 @@ def answers(split: str = "all", limit: int | None = None) -> list[AnswerCase]:
     cases = [
         AnswerCase(c["id"], c["split"], c["question"], c["expected"], [f["any_of"] for f in c["key_facts"]])
         for c in _load("answers")["cases"]
+    ]
+    return _pick(cases, split, limit)
+
+
+def interview(split: str = "all", limit: int | None = None) -> list[InterviewCase]:
+    cases = [
+        InterviewCase(
+            c["id"],
+            c["split"],
+            c["source"],
+            c["question"],
+            c["coverage"],
+            c.get("expected") or [],
+            [f["any_of"] for f in c.get("key_facts") or []],
+        )
+        for c in _load("interview")["cases"]
     ]
     return _pick(cases, split, limit)
 

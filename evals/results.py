@@ -101,6 +101,24 @@ class AnswerMetrics(SuiteMetrics):
     refusal_cases: int = metric()
 
 
+class InterviewMetrics(SuiteMetrics):
+    """Real interview questions: the facts answers carry, and the covered / related / none decision."""
+
+    suite: ClassVar[str] = "interview"
+
+    key_fact_recall: float = metric(headline=True)  # covered questions with a reference answer
+    key_fact_recall_all: float = metric()  # every question with a reference answer
+    coverage_accuracy: float = metric(headline=True)  # the three-way decision matches the label
+    covered_kept: float = metric(headline=True)  # covered questions answered as covered
+    adjacent_not_covered: float = metric(headline=True)  # related/none questions not presented as covered
+    explanation_first: float = metric(headline=True)  # covered answers that open with the explanation
+    answer_words_median: float = metric(headline=True)
+    first_text_p50_ms: float | None = metric(headline=True)
+    answer_p50_ms: float | None = metric(headline=True)
+    cases: int = metric()
+    answered: int = metric()  # cases with key facts, answered in full
+
+
 class PlanMetrics(SuiteMetrics):
     suite: ClassVar[str] = "plans"
 
@@ -125,15 +143,18 @@ class LatencyMetrics(SuiteMetrics):
 
     retrieve_p50_ms: float | None = metric(headline=True)
     retrieve_p95_ms: float | None = metric(headline=True)
+    first_text_p50_ms: float | None = metric(headline=True)  # the composed answer, on screen
     first_token_p50_ms: float | None = metric(headline=True)
     first_token_p95_ms: float | None = metric(headline=True)
+    answer_p50_ms: float | None = metric(headline=True)  # complete, with any model sentence
     tokens_per_s: float | None = metric(headline=True)
     samples: LatencySamples = Field(default_factory=LatencySamples)
     cases: int = metric()
 
 
 METRICS: dict[str, type[SuiteMetrics]] = {
-    m.suite: m for m in (RetrievalMetrics, FollowupMetrics, AnswerMetrics, PlanMetrics, LatencyMetrics)
+    m.suite: m
+    for m in (RetrievalMetrics, FollowupMetrics, AnswerMetrics, InterviewMetrics, PlanMetrics, LatencyMetrics)
 }
 
 
@@ -143,6 +164,7 @@ class Metrics(_Model):
     retrieval: RetrievalMetrics | None = None
     followups: FollowupMetrics | None = None
     answers: AnswerMetrics | None = None
+    interview: InterviewMetrics | None = None
     plans: PlanMetrics | None = None
     latency: LatencyMetrics | None = None
 
@@ -201,6 +223,18 @@ class RefusalRecord(_Record):
     retrieved: list[list[str]]
 
 
+class InterviewRecord(_Record):
+    suite: Literal["interview"] = "interview"
+    source: str
+    label: str  # the dataset's coverage label
+    coverage: str  # the tutor's decision
+    answer: str | None  # answered in full only when the case has key facts
+    key_fact_recall: float | None
+    words: int | None
+    first_text_ms: float | None
+    total_ms: float | None
+
+
 class PlanRecord(_Record):
     suite: Literal["plans"] = "plans"
     goal: str
@@ -216,7 +250,7 @@ class PlanRecord(_Record):
 
 
 Record = Annotated[
-    RetrievalRecord | FollowupRecord | AnswerRecord | RefusalRecord | PlanRecord,
+    RetrievalRecord | FollowupRecord | AnswerRecord | RefusalRecord | InterviewRecord | PlanRecord,
     Field(discriminator="suite"),
 ]
 

@@ -13,10 +13,12 @@ import time
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from app.answer.retrieve import ENTRY_KIND
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
 from evals.answer_suite import answers
+from evals.interview_suite import interview
 from evals.progress import Progress
 from evals.results import (
     AreaMetrics,
@@ -31,7 +33,7 @@ from evals.results import (
 )
 
 if TYPE_CHECKING:
-    from app.answer.tutor import Tutor
+    from app.answer.tutor import Answer
 
 RETRIEVE_K = 5  # hit@1/3/5 and nDCG@5 need five hits
 
@@ -46,7 +48,8 @@ def area(path: list[str] | tuple[str, ...]) -> str:
 
 def retrieval(parts: Parts, split: str, limit: int | None, progress: Progress, k: int = RETRIEVE_K):
     retriever = parts.retriever
-    indexed = {c.path for c in retriever.chunks}  # every section, for nDCG's ideal ranking
+    # Every section, for nDCG's ideal ranking (entries rank apart; they are not hits here).
+    indexed = {c.path for c in retriever.chunks if c.kind != ENTRY_KIND}
     records = []
     for case in progress(datasets.retrieval(split, limit), "retrieval"):
         hits = retriever.search(case.question, k)
@@ -200,46 +203,42 @@ def latency(parts: Parts, split: str, limit: int | None, progress: Progress):
         retriever.search(question, RETRIEVE_K)
         retrieve_ms.append((time.perf_counter() - started) * 1000)
     tutor = parts.tutor
-    first_token_ms, rates = [], []
+    first_text_ms, first_token_ms, answer_ms, rates = [], [], [], []
     asked = [c.question for c in datasets.answers(split, min(limit or LATENCY_ANSWERS, LATENCY_ANSWERS))]
     for question in progress(asked, "latency: answers"):
-        _lead, first, rate, _answer = time_tutor(tutor, question)
-        if first == first:  # not NaN: the model wrote something
-            first_token_ms.append(first)
+        answer = tutor.ask(question)
+        first_text_ms.append(answer.timings_ms["first_text"])
+        answer_ms.append(answer.timings_ms["total"])
+        if "first_token" in answer.timings_ms:  # the model was asked
+            first_token_ms.append(answer.timings_ms["first_token"])
+        if (rate := generation_rate(answer)) is not None:
             rates.append(rate)
     return LatencyMetrics(
         retrieve_p50_ms=scorers.percentile(retrieve_ms, 50),
         retrieve_p95_ms=scorers.percentile(retrieve_ms, 95),
+        first_text_p50_ms=scorers.percentile(first_text_ms, 50),
         first_token_p50_ms=scorers.percentile(first_token_ms, 50),
         first_token_p95_ms=scorers.percentile(first_token_ms, 95),
+        answer_p50_ms=scorers.percentile(answer_ms, 50),
         tokens_per_s=scorers.percentile(rates, 50),
         samples=LatencySamples(retrieve_ms=retrieve_ms, first_token_ms=first_token_ms, tokens_per_s=rates),
-        cases=len(retrieve_ms) + len(first_token_ms),
+        cases=len(retrieve_ms) + len(answer_ms),
     ), []
 
 
-def time_tutor(tutor: Tutor, question: str):
-    """(ms to the lead, ms to the model's first token, model tokens/s, Answer) for one question."""
-    from app.answer.tutor import Answer
-
-    started = time.perf_counter()
-    stamps: list[float] = []
-    answer = None
-    for event in tutor.stream(question):
-        if isinstance(event, str):
-            stamps.append((time.perf_counter() - started) * 1000)
-        elif isinstance(event, Answer):
-            answer = event  # `Waiting` events (other requests ahead) are not text
-    lead, model = stamps[0], stamps[1:]  # the first event is the lead, built without the model
-    if len(model) < 2:
-        return lead, float("nan"), float("nan"), answer
-    return lead, model[0], (len(model) - 1) / ((model[-1] - model[0]) / 1000), answer
+def generation_rate(answer: Answer) -> float | None:
+    """Model pieces per second after the first, from an answer's timings (None if it wrote < 2)."""
+    timings = answer.timings_ms
+    if answer.model_tokens < 2 or "generated" not in timings:
+        return None
+    return (answer.model_tokens - 1) / ((timings["generated"] - timings["first_token"]) / 1000)
 
 
 SUITES = {
     "retrieval": retrieval,
     "followups": followups,
     "answers": answers,
+    "interview": interview,
     "plans": plans,
     "latency": latency,
 }

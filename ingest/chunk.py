@@ -35,7 +35,7 @@ class Chunk:
     source: str
     path: tuple[str, ...]
     text: str
-    kind: str  # "section" (a section or a piece of it), "group" (one bullet group), "card"
+    kind: str  # "section" (a section or a piece), "group" (one bullet group), "card", "entry"
     order: int
     tokens: int  # embedder word pieces of `embed_text`, special tokens included
     tiktoken_tokens: int  # tiktoken count of `text`, for prompt budgeting
@@ -70,7 +70,8 @@ def chunk_sections(
 ) -> list[Chunk]:
     """Chunks for one document, in document order, ids unique within it.
 
-    Knowledge cards (`kind="card"`) are prose: they get no bullet-group chunks.
+    Knowledge cards (`kind="card"`) and topic entries (`kind="entry"`) are prose: they get
+    no bullet-group chunks.
     """
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
@@ -96,7 +97,7 @@ def chunk_sections(
         )
 
     for section in sections:
-        if kind == "card":
+        if kind in ("card", "entry"):
             # A card's explanation and its labelled parts (why, tools, self-check) embed apart:
             # one vector for a whole card blurs what the explanation says.
             for part in card_parts(section.text):

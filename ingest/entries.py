@@ -15,13 +15,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.markdown import BREADCRUMB, clean_heading, clean_inline
+from ingest.markdown import BREADCRUMB, Section, clean_heading, clean_inline
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 _FIELD = re.compile(r"^\*\*(?P<name>[^*]+?):\*\*\s*(?P<value>.*)$")
 _CHECK = re.compile(r"^-\s*Q:\s*(?P<q>.+?)\s+A:\s*(?P<a>.+?)\s*$")
-# A sentence ends at . ! ? followed by a space and a capital, a digit or a quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# A sentence ends at . ! ? and a space before a word (names may start lower case: "pylint",
+# "k-NN", "dbt"), unless the dot ends an abbreviation.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z0-9\"'(])")
+_ABBREVIATION = re.compile(r"(\b(e\.g|i\.e|etc|vs|approx|cf|Dr|Mr|Ms|No)\.|\b[A-Z]\.)$")
 FIELDS = {
     "Roadmap": "roadmap",
     "Why an AI engineer needs it": "why",
@@ -61,7 +63,14 @@ class EntryError(ValueError):
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    """The sentences of a paragraph of entry prose."""
+    found: list[str] = []
+    for piece in _SENTENCE_END.split(text.strip()):
+        if found and _ABBREVIATION.search(found[-1]):
+            found[-1] += " " + piece
+        elif piece.strip():
+            found.append(piece.strip())
+    return found
 
 
 def parse_entries(markdown: str, source: str = "entries") -> list[Entry]:
@@ -105,5 +114,30 @@ def _entry(path: tuple[str, ...], body: str, source: str) -> Entry:
             what += sentences(clean_inline(line))
     if "roadmap" not in values:
         raise EntryError(f"{source}: {' > '.join(path)}: no **Roadmap:** line")
-    tools = tuple(t.strip() for t in str(values.pop("tools", "")).split(",") if t.strip())
+    tools = tuple(t.strip(" .") for t in str(values.pop("tools", "")).split(",") if t.strip(" ."))
     return Entry(path, what=tuple(what), tools=tools, checks=tuple(checks), **values)  # type: ignore[arg-type]
+
+
+_TOPIC = re.compile(r"^[-*+]\s+(?P<label>[^:]+?)(?::\s*(?P<rest>.*))?$")
+_SUB = re.compile(r"^\s{2,}[-*+]\s+(?P<text>.+)$")
+
+
+def roadmap_leaves(sections: list[Section]) -> dict[tuple[str, ...], list[str]]:
+    """Every leaf of the roadmap by topic path: a topic bullet's sub-bullets, or the bullet itself.
+
+    A leaf's text is what an entry quotes on its `**Roadmap:**` line: the
+    sub-bullet as written, or the topic line without its list marker.
+    """
+    found: dict[tuple[str, ...], list[str]] = {}
+    for section in sections:
+        topic: tuple[str, ...] | None = None
+        for line in section.text.splitlines():
+            if line[:1] not in " \t" and (match := _TOPIC.match(line.strip())):
+                topic = (*section.path, clean_heading(match["label"]).rstrip("."))
+                found[topic] = [clean_inline(line.strip()[2:]).strip()]
+                subs_seen = False
+            elif topic is not None and (match := _SUB.match(line)):
+                if not subs_seen:
+                    found[topic], subs_seen = [], True
+                found[topic].append(clean_inline(match["text"]).strip())
+    return found

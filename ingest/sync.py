@@ -22,8 +22,9 @@ from app.core.resources import data_root
 from app.core.settings import Settings
 from ingest.chunk import Chunk, chunk_sections
 from ingest.embed import EMBEDDER_MAX_TOKENS, embedder_token_counter, load_embeddings, tiktoken_counter
+from ingest.entries import parse_entries
 from ingest.index import Index, open_index
-from ingest.markdown import parse_cards, parse_sections, strip_controls
+from ingest.markdown import Section, parse_cards, parse_sections, strip_controls
 from ingest.store import Store
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
@@ -127,18 +128,42 @@ def source_key(path: Path) -> str:
         return resolved.as_posix()
 
 
-def chunk_file(path: Path, card: bool = False) -> list[Chunk]:
-    """Read, parse and chunk one markdown file (a roadmap-like document, or knowledge cards)."""
+def chunk_file(path: Path, card: bool = False, entries: bool = False) -> list[Chunk]:
+    """Read, parse and chunk one markdown file: a roadmap-like document, knowledge cards or topic entries."""
     text = read_markdown(path)
     title = path.stem.replace("-", " ").replace("_", " ").strip() or path.name
+    if entries:
+        sections, kind = entry_sections(text, path.name), "entry"
+    elif card:
+        sections, kind = parse_cards(text), "card"
+    else:
+        sections, kind = parse_sections(text, title), "section"
     return chunk_sections(
-        parse_cards(text) if card else parse_sections(text, title),
+        sections,
         source_key(path),
         embedder_token_counter(),
         tiktoken_counter(),
         EMBEDDER_MAX_TOKENS,
-        kind="card" if card else "section",
+        kind=kind,
     )
+
+
+def entry_sections(text: str, source: str) -> list[Section]:
+    """Topic entries as sections: what it is first, then the labelled parts (no self-checks:
+    their keys are for quizzes, and an answer must not quote them)."""
+    sections = []
+    for entry in parse_entries(text, source):
+        if entry.no_entry:
+            continue
+        labelled = [
+            ("Why an AI engineer needs it", entry.why),
+            ("Example", entry.example),
+            ("Common confusion", entry.confusion),
+            ("Typical tools", ", ".join(entry.tools)),
+        ]
+        body = [" ".join(entry.what), *(f"{label}: {value}" for label, value in labelled if value)]
+        sections.append(Section(entry.path, "\n".join(body)))
+    return sections
 
 
 def ingest(
@@ -155,12 +180,12 @@ def ingest(
     """
     started = time.perf_counter()
     report = IngestReport()
-    has_cards = settings.cards.is_dir() and any(settings.cards.rglob("*.md"))
-    cards = collect_files([settings.cards]) if has_cards else []
+    cards = _data_files(settings.cards)
+    topics = _data_files(settings.topics)
     files = collect_files([*settings.seeds, *extra])
     wanted: dict[str, list[Chunk]] = {}
-    for path in [*files, *cards]:
-        chunks = chunk_file(path, card=path in cards)
+    for path in [*files, *cards, *topics]:
+        chunks = chunk_file(path, card=path in cards, entries=path in topics)
         if not chunks:
             report.skipped.append(f"{path}: no text to index")
             continue
@@ -194,6 +219,11 @@ def ingest(
     report.added, report.removed = len(to_add), len(stale)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _data_files(folder: Path) -> list[Path]:
+    """The markdown files of a cards or topics folder; none when it is missing or empty."""
+    return collect_files([folder]) if folder.is_dir() and any(folder.rglob("*.md")) else []
 
 
 def _build_generation(

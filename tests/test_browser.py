@@ -80,8 +80,8 @@ def test_a_learner_asks_follows_up_and_downloads_a_plan(
 
     waiting = page.get_by_text(re.compile(r"Waiting for the model \(\d+ ahead\)"))
     waiting.wait_for(timeout=ANSWER_S)
-    # The lead streams before the model's turn comes: text is on screen, sources are not yet.
-    assert bot_texts(page)[0].startswith("The roadmap covers this under")
+    # The composed explanation is on screen before the model's turn comes; sources are not yet.
+    assert bot_texts(page)[0].startswith("Kullback-Leibler (KL) divergence")
     assert page.get_by_text("Sources", exact=True).count() == 0
     shots = [screenshot(page, "1-waiting-for-the-model")]
 

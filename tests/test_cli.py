@@ -31,6 +31,7 @@ def cli_env(mini_roadmap: Path) -> dict[str, str]:
     return {
         "TUTOR_SEEDS": json.dumps([str(mini_roadmap)]),
         "TUTOR_CARDS": str(mini_roadmap.parent / "no-cards"),  # the fixture roadmap alone
+        "TUTOR_TOPICS": str(mini_roadmap.parent / "no-topics"),
     }
 
 

@@ -39,8 +39,10 @@ def test_ingest_the_real_roadmap(ingested, real_roadmap: Path, count_embedder_to
 
     assert ingested.returncode == 0, ingested.stderr
     cards = sorted((real_roadmap.parent / "cards").glob("*.md"))
+    topics = sorted((real_roadmap.parent / "topics").glob("*.md"))
     n = len(chunk_file(real_roadmap)) + sum(len(chunk_file(c, card=True)) for c in cards)
-    files = 1 + len(cards)
+    n += sum(len(chunk_file(t, entries=True)) for t in topics)
+    files = 1 + len(cards) + len(topics)
     assert f"ingested {files} file(s): {n} chunks ({n} embedded, 0 removed, 0 unchanged)" in ingested.stdout
 
 
@@ -55,17 +57,18 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert kl["refused"] is False
     assert len(kl["citations"]) >= 1
     assert any("8. Information Theory" in c["path"] for c in kl["citations"])
-    assert "KL Divergence" in kl["answer"]
-    # The plain-words definition comes from the knowledge card, quoted by code, not the model.
-    assert "measures how much one probability distribution differs from a reference" in kl["answer"]
+    assert kl["coverage"] == "covered" and "KL Divergence" in kl["answer"]
+    # The explanation comes first, composed by code from the topic entry, not by the model.
+    assert kl["answer"].startswith("Kullback-Leibler (KL) divergence measures how much")
     numbers = cited_numbers(kl["answer"])
     assert numbers and max(numbers) <= len(kl["citations"])
-    assert set(kl["timings_ms"]) == {"retrieve", "first_token", "total"}
-    assert all(isinstance(v, float) for v in kl["timings_ms"].values())
-    assert 0 < kl["timings_ms"]["retrieve"] <= kl["timings_ms"]["first_token"] <= kl["timings_ms"]["total"]
+    timings = kl["timings_ms"]
+    assert {"retrieve", "first_text", "first_token", "total"} <= set(timings)
+    assert all(isinstance(v, float) for v in timings.values())
+    assert 0 < timings["retrieve"] <= timings["first_text"] <= timings["first_token"] <= timings["total"]
 
     assert sourdough["query"] == SOURDOUGH
-    assert sourdough["refused"] is True
+    assert sourdough["refused"] is True and sourdough["coverage"] == "none"
     assert sourdough["citations"] == []
     assert "does not cover" in sourdough["answer"]
 

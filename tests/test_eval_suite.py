@@ -20,6 +20,7 @@ from evals.suites import retrieval
 pytestmark = pytest.mark.slow
 
 NO_CARDS = Path(__file__).parent / "data" / "no-cards"
+NO_TOPICS = Path(__file__).parent / "data" / "no-topics"
 SUBSET = 60  # retrieval cases: enough for a clear difference, quick on 2 cores
 
 
@@ -38,7 +39,7 @@ def shuffled_roadmap(source: Path, target: Path) -> Path:
 def build_index(home: Path, roadmap: Path, embeddings) -> Settings:
     from ingest.sync import ingest
 
-    settings = Settings(home=home, seeds=[roadmap], cards=NO_CARDS, chroma_url=None)
+    settings = Settings(home=home, seeds=[roadmap], cards=NO_CARDS, topics=NO_TOPICS, chroma_url=None)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
         ingest(settings, progress=False)

@@ -215,7 +215,11 @@ def test_an_index_from_before_generations_is_read_then_replaced(
 
 
 def cli_env(settings) -> dict[str, str]:
-    return {"TUTOR_SEEDS": json.dumps([str(p) for p in settings.seeds]), "TUTOR_CARDS": str(settings.cards)}
+    return {
+        "TUTOR_SEEDS": json.dumps([str(p) for p in settings.seeds]),
+        "TUTOR_CARDS": str(settings.cards),
+        "TUTOR_TOPICS": str(settings.topics),
+    }
 
 
 @pytest.mark.slow  # subprocesses that load the embedder

@@ -158,12 +158,13 @@ def test_respond_shows_no_sources_for_a_refusal(make_hit) -> None:
     assert out == [refusal, [{"role": "assistant", "content": refusal}]]
 
 
-def test_respond_lists_left_out_sentences_with_the_sources(make_hit) -> None:
+def test_left_out_model_sentences_are_not_the_learners_business(make_hit) -> None:
     final = answer("Kubernetes schedules containers [1].", [make_hit(K8S_PATH, K8S_TEXT)], dropped=["x", "y"])
 
     *_, messages = TutorUI(FakeTutor(final)).respond("What is Kubernetes?", [])
 
-    assert messages[1]["content"].startswith("*2 model sentences left out: not supported by the roadmap*\n\n")
+    assert messages[1]["content"].startswith("**[1]** Cloud Computing and MLOps › Kubernetes")
+    assert "left out" not in messages[0]["content"] + messages[1]["content"]
 
 
 def test_respond_turns_a_tutor_error_into_one_warning_line() -> None:

@@ -112,6 +112,7 @@ def test_an_api_key_quoted_back_by_a_server_is_masked(tutor_cli, mini_index, quo
         home=settings.home,
         TUTOR_SEEDS=":".join(str(p) for p in settings.seeds),
         TUTOR_CARDS=str(settings.cards),
+        TUTOR_TOPICS=str(settings.topics),
         TUTOR_LLM="openai",
         TUTOR_OPENAI_BASE_URL=quoting_server,
         TUTOR_OPENAI_MODEL="any",

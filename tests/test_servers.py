@@ -181,6 +181,7 @@ def test_a_killed_ingest_leaves_the_servers_index_answering(
         "TUTOR_COLLECTION": server_index.collection,
         "TUTOR_SEEDS": json.dumps([str(p) for p in server_index.seeds]),
         "TUTOR_CARDS": str(server_index.cards),
+        "TUTOR_TOPICS": str(server_index.topics),
     }
     before = tutor_cli("retrieve", "--json", GIT, home=server_index.home, **env)
     assert before.returncode == 0, before.stderr

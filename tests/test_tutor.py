@@ -84,7 +84,8 @@ def test_off_topic_question_is_refused_without_asking_the_model(make_tutor, scri
     assert answer.text == load_prompt("refusal").render().strip()
     assert answer.citations == []
     assert model.prompts == []
-    assert set(answer.timings_ms) == {"retrieve", "first_token", "total"}
+    assert set(answer.timings_ms) == {"retrieve", "first_text", "total"}
+    assert answer.coverage == "none"
 
 
 def test_followup_retrieves_with_the_previous_question(make_tutor, script, retriever) -> None:
@@ -226,9 +227,9 @@ def test_stream_yields_the_lead_then_the_model_then_the_answer(make_tutor, scrip
     *texts, final = events
     assert isinstance(final, Answer)
     assert all(isinstance(t, str) for t in texts)
-    assert texts[0] == LEAD + " "
-    assert "".join(texts) == f"{LEAD} {reply}"
-    assert final.text == f"{LEAD} {reply}"
+    assert texts[0] == LEAD  # complete before the model is asked
+    assert texts[1:] == [f" {reply}"]  # the model's sentence, once it has passed the checks
+    assert final.text == f"{LEAD} {reply}" and final.composed == LEAD
 
 
 def test_stream_says_how_many_are_ahead_while_the_model_is_busy(
@@ -238,27 +239,28 @@ def test_stream_says_how_many_are_ahead_while_the_model_is_busy(
     tutor = make_tutor(chat)
     with chat.queue.turn(), chat.queue.turn():  # two earlier requests hold the model's line
         stream = tutor.stream(QUESTION)
-        assert next(stream) == LEAD + " "  # the lead needs no model: it never waits
+        assert next(stream) == LEAD  # the lead needs no model: it never waits
         assert next(stream) == Waiting(2)
     *texts, final = list(stream)
-    assert texts == ["one ", "two ", "three "]
-    assert isinstance(final, Answer) and final.generated == "one two three "
+    assert texts == []  # "one two three" is no sentence: it never reaches the learner
+    assert isinstance(final, Answer) and final.generated == "one two three " and final.model_tokens == 3
     assert tutor.ask(QUESTION).generated == "one two three "  # `ask` skips the waiting events
 
 
 def test_answer_json_record(make_tutor, script) -> None:
     answer = make_tutor(script("For experiment tracking the roadmap lists MLflow [1].")).ask(QUESTION)
     record = answer.to_json()
-    assert set(record) == {"query", "answer", "citations", "refused", "timings_ms"}
+    assert set(record) == {"query", "answer", "citations", "refused", "coverage", "timings_ms"}
+    assert record["coverage"] == "covered"
     assert record["query"] == QUESTION
     assert record["refused"] is False
     assert record["citations"] == [
         {"id": h.chunk.id, "path": list(h.chunk.path), "text": h.chunk.text} for h in answer.citations
     ]
-    assert set(record["timings_ms"]) == {"retrieve", "first_token", "total"}
+    assert set(record["timings_ms"]) == {"retrieve", "first_text", "first_token", "generated", "total"}
     assert all(isinstance(v, float) for v in record["timings_ms"].values())
     timings = answer.timings_ms
-    assert 0 < timings["retrieve"] <= timings["first_token"] <= timings["total"]
+    assert 0 < timings["retrieve"] <= timings["first_text"] <= timings["first_token"] <= timings["total"]
 
 
 # --- prompt injection: an ingested document that talks to the model ----------------------
@@ -308,7 +310,9 @@ def injected_tutor(tmp_path_factory: pytest.TempPathFactory, mini_roadmap, embed
     document = root / "tracking-handbook.md"
     document.write_text(INJECTED, encoding="utf-8")
     no_cards = mini_roadmap.parent / "no-cards"
-    settings = Settings(home=root / "home", seeds=[mini_roadmap], cards=no_cards, chroma_url=None)
+    settings = Settings(
+        home=root / "home", seeds=[mini_roadmap], cards=no_cards, topics=no_cards, chroma_url=None
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
         ingest(settings, [document], progress=False)

@@ -20,9 +20,13 @@ from typing import TYPE_CHECKING
 from app.answer.citations import before_final_punctuation
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
     from app.answer.retrieve import Hit
 
 SUPPORT_THRESHOLD = 0.85
+MIN_RELEVANCE = 0.35  # a model sentence less similar than this to the question is off the point
+COPY_WORDS = 8  # a run this long taken from an excerpt makes a sentence a copy, not an explanation
 REDUNDANT = 0.9  # share of a sentence's words the lead already has
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'-]*|\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"'])|\n+")
@@ -104,10 +108,15 @@ class Checked:
     dropped: list[str]
 
 
-def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str = "") -> Checked:
+def check_sentences(
+    text: str, hits: Sequence[Hit], question: str, opening: str = "", embeddings: Embeddings | None = None
+) -> Checked:
     """Keep the model's sentences that read as prose and that one excerpt supports.
 
-    Sentences that only repeat the `opening` (the lead) are skipped, not counted as dropped.
+    Sentences that only repeat the `opening` (the answer so far) are skipped, not
+    counted as dropped. With `embeddings`, a sentence must also be about the
+    question (not merely about some excerpt), and a sentence copied from an
+    excerpt is not the model's prose: both are dropped.
     """
     excerpts = [" ".join(h.chunk.path) + " " + h.chunk.text + " " + h.note for h in hits]
     said = set(content_terms(opening))
@@ -116,14 +125,35 @@ def check_sentences(text: str, hits: Sequence[Hit], question: str, opening: str 
     for sentence in split_sentences(text):
         terms = content_terms(sentence)
         if not terms or sum(t in said for t in terms) / len(terms) >= REDUNDANT:
-            continue  # bare markers, or nothing the lead has not already said
+            continue  # bare markers, or nothing the answer has not already said
         ok = (
             not is_fragment(sentence)
             and not is_instruction(sentence)
             and best_support(sentence, excerpts, question) >= SUPPORT_THRESHOLD
+            and (embeddings is None or not is_copy(sentence, excerpts))
+            and (embeddings is None or relevance(sentence, question, embeddings) >= MIN_RELEVANCE)
         )
         (kept if ok else dropped).append(sentence)
     return Checked(kept, dropped)
+
+
+def is_copy(sentence: str, excerpts: Iterable[str], words: int = COPY_WORDS) -> bool:
+    """Whether the sentence repeats `words` or more consecutive words of one excerpt."""
+    tokens = [w.lower() for w in _WORD.findall(_MARKERS.sub(" ", sentence))]
+    runs = {" ".join(tokens[i : i + words]) for i in range(len(tokens) - words + 1)}
+    for excerpt in excerpts:
+        text = " ".join(w.lower() for w in _WORD.findall(excerpt))
+        if any(run in text for run in runs):
+            return True
+    return False
+
+
+def relevance(sentence: str, question: str, embeddings: Embeddings) -> float:
+    """Cosine similarity of a sentence to the question under the embedder."""
+    import numpy as np
+
+    vectors = np.asarray(embeddings.embed_documents([question, _MARKERS.sub("", sentence)]))
+    return float(vectors[0] @ vectors[1])
 
 
 def flatten(text: str, groups: int = LEAD_GROUPS) -> str:

@@ -10,6 +10,10 @@ best chunks' fused scores (CombSUM over its whole-text chunk, bullet-group chunk
 and knowledge card), so a section whose roadmap text and card both match beats
 one matched by a single stray chunk, and the top k name k different sections.
 The card travels with the hit as its `note`.
+
+Topic entries (one per leaf topic, under `<section> > <topic> > <name>`) are
+ranked the same way among themselves: they are what answers are composed from
+(`Retrieval.entries`), while the sections say where the answer sits.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ RARE_DF = 5  # a term in at most this many chunks names something specific
 LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
 
 
+ENTRY_KIND = "entry"
+
+
 @dataclass(frozen=True)
 class Hit:
     """One retrieved roadmap section.
@@ -49,6 +56,23 @@ class Hit:
     chunk: StoredChunk
     score: float
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What one search found: roadmap sections, and the topic entries that explain the question.
+
+    An entry hit's `chunk` is the entry's first chunk (what it is); its `note` holds
+    the rest (why, example, confusion, tools), so an answer can be built from it.
+    """
+
+    hits: list[Hit]
+    entries: list[Hit]
+
+
+def section_of(chunk: StoredChunk) -> tuple[str, ...]:
+    """The roadmap section a chunk belongs to: an entry sits two levels below (topic, name)."""
+    return chunk.path[:-2] if chunk.kind == ENTRY_KIND else chunk.path
 
 
 class Corpus:
@@ -66,18 +90,21 @@ class Corpus:
         self.by_id = {c.id: c for c in self.chunks}
         self.sections: dict[tuple[str, ...], StoredChunk] = {}
         self.cards: dict[tuple[str, ...], list[StoredChunk]] = {}
+        self.entries: dict[tuple[str, ...], list[StoredChunk]] = {}
         for c in self.chunks:
             if c.kind == "section":
                 self.sections.setdefault(c.path, c)  # a split section: its first piece
             elif c.kind == "card":
                 self.cards.setdefault(c.path, []).append(c)  # explanation, then the rest
+            elif c.kind == ENTRY_KIND:
+                self.entries.setdefault(c.path, []).append(c)  # what it is, then the rest
         corpus = [embed_text(c.path, c.text) for c in self.chunks]
         self.bm25 = bm25s.BM25()
         self.bm25.index(_tokenize(stemmer, corpus), show_progress=False)
         # Document frequency of each stemmed term, for `lexical_coverage`: over the roadmap's
         # own chunks only, whose words name topics; the cards' prose would make everyday
         # words ("good", "world") look like roadmap terms.
-        outline = [text for text, c in zip(corpus, self.chunks) if c.kind != "card"]
+        outline = [text for text, c in zip(corpus, self.chunks) if c.kind not in ("card", ENTRY_KIND)]
         self.outline_size = len(outline)
         self.df = Counter(t for doc in _tokenize(stemmer, outline, ids=False) for t in set(doc))
         self.idf = {t: math.log(1 + len(outline) / df) for t, df in self.df.items()}
@@ -151,10 +178,10 @@ class Retriever:
         time to visit Kyoto" must not count as covered because time series are.
         """
         df = self.corpus.df
-        return any(0 < df.get(t, 0) <= RARE_DF for t in self._content_terms(query))
+        return any(0 < df.get(t, 0) <= RARE_DF for t in self.terms(query))
 
-    def _content_terms(self, query: str) -> list[str]:
-        # The longer stopword list: "what", "how", "all" say nothing about coverage.
+    def terms(self, query: str) -> list[str]:
+        """Stemmed content words, without the long stopword list ("what", "how", "all")."""
         import bm25s
         from bm25s.stopwords import STOPWORDS_EN_PLUS
 
@@ -164,6 +191,10 @@ class Retriever:
 
     def search(self, query: str, k: int) -> list[Hit]:
         """The k best chunks for `query`, one per section, best first."""
+        return self.retrieve(query, k).hits
+
+    def retrieve(self, query: str, k: int, entries: int = 0) -> Retrieval:
+        """The k best sections for `query` and, when asked, its `entries` best topic entries."""
         from chromadb.errors import NotFoundError
 
         vector = self.embeddings.embed_query(query)
@@ -183,22 +214,18 @@ class Retriever:
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, cid in enumerate(self._lexical(corpus, query, len(dense))):
             fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
-        best: dict[tuple[str, ...], list[tuple[float, str]]] = {}
+        sections: dict[tuple[str, ...], list[tuple[float, str]]] = {}
+        topics: dict[tuple[str, ...], list[tuple[float, str]]] = {}
         for cid, score in fused.items():
             chunk = corpus.by_id.get(cid)
-            if chunk is not None and cid in similarity:
-                best.setdefault(chunk.path, []).append((score, cid))
-        sections = []
-        for path, scored in best.items():
-            scored.sort(key=lambda pair: (-pair[0], pair[1]))
-            votes = [score for score, _ in scored[:SECTION_VOTES]]
-            # A section with fewer chunks (a short section of an extra document, with no
-            # card) repeats its best one, so it is not outranked for lack of a second chunk.
-            votes += [votes[0]] * (SECTION_VOTES - len(votes))
-            sections.append((sum(votes), scored[0][1], path))
-        sections.sort(key=lambda s: (-s[0], s[1]))
+            if chunk is None or cid not in similarity:
+                continue
+            if chunk.kind == ENTRY_KIND:
+                topics.setdefault(chunk.path, []).append((score, cid))
+            else:
+                sections.setdefault(chunk.path, []).append((score, cid))
         hits: list[Hit] = []
-        for _, cid, path in sections[:k]:
+        for cid, path in _best(sections, k):
             chunk = corpus.by_id[cid]
             card = corpus.cards.get(path, [])
             if chunk.kind == "card":
@@ -206,7 +233,12 @@ class Retriever:
             # The card's explanation only: its self-check Q&A would tempt the model to copy it.
             note = card[0].text if card and card[0].id != chunk.id else ""
             hits.append(Hit(_whole_section(corpus, chunk), similarity[cid], note))
-        return hits
+        found: list[Hit] = []
+        for _, path in _best(topics, entries):
+            first, *rest = corpus.entries[path]
+            best = max(similarity[c.id] for c in corpus.entries[path] if c.id in similarity)
+            found.append(Hit(first, best, "\n".join(c.text for c in rest)))
+        return Retrieval(hits, found)
 
     def lexical_coverage(self, query: str) -> float:
         """Share of the query's information (IDF-weighted terms) that the corpus contains.
@@ -215,7 +247,7 @@ class Retriever:
         "best time to visit Kyoto" scores low even though "time" is indexed, while
         "bias-variance tradeoff" scores high although the embedder barely ranks it.
         """
-        terms = self._content_terms(query)
+        terms = self.terms(query)
         if not terms:
             return 0.0
         idf = self.corpus.idf
@@ -230,6 +262,22 @@ class Retriever:
             return []
         docs, scores = corpus.bm25.retrieve(tokens, k=min(n, len(corpus.chunks)), show_progress=False)
         return [corpus.chunks[int(i)].id for i, s in zip(docs[0], scores[0]) if s > 0]
+
+
+def _best(
+    groups: dict[tuple[str, ...], list[tuple[float, str]]], k: int
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The k best groups by CombSUM of their best chunks' fused scores: (best chunk id, path)."""
+    ranked = []
+    for path, scored in groups.items():
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        votes = [score for score, _ in scored[:SECTION_VOTES]]
+        # A group with fewer chunks (a short section of an extra document, with no card)
+        # repeats its best one, so it is not outranked for lack of a second chunk.
+        votes += [votes[0]] * (SECTION_VOTES - len(votes))
+        ranked.append((sum(votes), scored[0][1], path))
+    ranked.sort(key=lambda s: (-s[0], s[1]))
+    return [(cid, path) for _, cid, path in ranked[:k]]
 
 
 def _whole_section(corpus: Corpus, chunk: StoredChunk) -> StoredChunk:

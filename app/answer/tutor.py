@@ -1,27 +1,33 @@
-"""The tutor: retrieve → numbered context → prompt → LLM → checked, cited answer.
+"""The tutor: retrieve → decide coverage → compose a cited explanation → let the model add to it.
 
-Correctness does not rest on the model. Retrieval decides whether the roadmap
-covers a question at all (if not, the tutor refuses without asking the model).
-The answer opens with a lead quoted from the top excerpt (`grounding.lead`);
-the model's sentences follow only if the excerpts support them
-(`grounding.check_sentences`), and their citations are validated and
-renumbered (`citations.attach_citations`), so `[n]` in the text is
-`citations[n-1]` and always a retrieved chunk. Follow-ups carry the previous
-question into retrieval. While the model serves others, the stream says how
-many are ahead (`Waiting`). The tutor holds no per-user state.
+Correctness does not rest on the model. Retrieval and `coverage.decide` say
+whether the roadmap covers a question, only relates to it, or has nothing on it
+(then the tutor refuses without asking the model). A covered question is
+answered by code from the hand-checked topic entries (`compose`), complete and
+cited, before the model is asked anything; the model may then add one or two
+sentences, shown only when they pass the checks (`grounding.check_sentences`:
+supported by one excerpt, relevant to the question, not a copy, not a
+repetition). Where an index has no topic entries (extra documents of your own),
+the answer opens with a lead quoted from the top section instead. Citations are
+validated and renumbered, so `[n]` in the text is `citations[n-1]` and always a
+retrieved chunk. Follow-ups ("and which tools does it need?") are answered for
+the previous question's topic. While the model serves others, the stream says
+how many are ahead (`Waiting`). The tutor holds no per-user state.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.answer import compose, coverage
 from app.answer.citations import attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
-from app.answer.retrieve import Hit, Retriever
+from app.answer.retrieve import Hit, Retrieval, Retriever
 from app.core.errors import TutorError
 from app.core.prompts import Prompt, load_prompt
 from app.llm.queue import ahead_in
@@ -30,7 +36,13 @@ from ingest.markdown import strip_controls
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
 
+log = logging.getLogger(__name__)
+
 MAX_QUESTION_CHARS = 2000
+ENTRIES = 6  # topic entries an answer is composed from
+TOPIC_ENTRIES = 2  # entries that stand for the previous turn's topic in a follow-up
+RELATED_SENTENCES = 2  # of the closest topic's explanation, after saying the roadmap lacks the question's
+ENTRY_MARGIN = 0.1  # how much closer a section must match than every entry to be quoted instead
 # Words that make a question lean on the previous turn ("and which tools does it list?").
 _FOLLOWUP = re.compile(
     r"^\s*(and|also|so|then|but|what about|how about|why|which of)\b"
@@ -39,6 +51,9 @@ _FOLLOWUP = re.compile(
     re.IGNORECASE,
 )
 _EXCERPT_NUMBER = re.compile(r"\[\d+\]")
+# "what about X?" asks about a new topic the way the previous one was asked.
+_ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,14 @@ class Waiting:
     ahead: int
 
 
+@dataclass(frozen=True)
+class Generated:
+    """What the model wrote for one answer, before the checks, and how many pieces it streamed."""
+
+    text: str
+    tokens: int
+
+
 @dataclass
 class Answer:
     query: str
@@ -67,6 +90,9 @@ class Answer:
     dropped: list[str] = field(default_factory=list)  # model sentences the excerpts do not support
     kept: list[str] = field(default_factory=list)  # model sentences that passed the checks
     generated: str = ""  # the model's raw text, before checks
+    coverage: str = "covered"  # "covered" | "related" | "none" (refused)
+    composed: str = ""  # the part of `text` built by code, before any model sentence
+    model_tokens: int = 0  # pieces the model streamed (for tokens per second)
 
     def to_json(self) -> dict:
         """The `tutor ask --json` record."""
@@ -77,6 +103,7 @@ class Answer:
                 {"id": h.chunk.id, "path": list(h.chunk.path), "text": h.chunk.text} for h in self.citations
             ],
             "refused": self.refused,
+            "coverage": self.coverage,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
 
@@ -132,13 +159,20 @@ class Tutor:
         context_tokens: int = 2048,
         max_answer_tokens: int = 200,
         prompts: Callable[[str], Prompt] = load_prompt,
+        neighbours: compose.Neighbours = lambda path: ([], []),
+        model_adds: bool = True,
     ) -> None:
+        """`neighbours` gives the curriculum around a roadmap path (see `compose.where_line`);
+        with `model_adds` off, answers are the composed text alone and the model is never asked."""
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
         self.llm = llm
         self.count_tokens = count_tokens
         self.top_k = top_k
+        self.neighbours = neighbours
+        self.model_adds = model_adds
+        self.related_prompt = prompts("related")
         # Leave room for the answer and for the chat markers around the prompt.
         self.prompt_budget = context_tokens - max_answer_tokens - 32
         self.answer_prompt = prompts("answer")
@@ -166,50 +200,133 @@ class Tutor:
         return answer
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Waiting | Answer]:
-        """Yield the answer's text as it is written, then the final, checked `Answer`.
+        """Yield the answer's text as it is ready, then the final, checked `Answer`.
 
-        The lead (from the top excerpt) comes first and at once; the model's
-        sentences stream after it and are then checked, so the final text may
-        differ from what streamed: unsupported sentences are removed. While the
-        model serves earlier requests, `Waiting` events say how many are ahead.
+        The composed answer comes first and whole; a model sentence follows only
+        once it has passed the checks. While the model serves earlier requests,
+        `Waiting` events say how many are ahead.
         """
         question = clean_question(question)
         started = time.perf_counter()
         query = self.search_query(question, history)
-        hits = self.retriever.search(query, self.top_k)
+        found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
-        if not self.retriever.covers(query, hits):
-            timings["first_token"] = timings["total"] = (time.perf_counter() - started) * 1000
+        decision = coverage.decide(self.retriever, question if not history else query, found)
+        if decision == "none":
+            timings["first_text"] = timings["total"] = (time.perf_counter() - started) * 1000
             yield self.refusal_text
-            yield Answer(question, self.refusal_text, [], True, timings, hits)
+            yield Answer(question, self.refusal_text, [], True, timings, found.hits, coverage="none")
             return
-        context_hits, prompt_history = self._fit(question, hits, history)
-        top = context_hits[0]
-        definition = best_sentence(question, top.note, self.retriever.embeddings) if top.note else ""
-        opening = lead(context_hits, definition)
-        yield opening + " "
+        if decision == "related" or self._uses_entries(question, found):
+            opening, sources = self._composed(question, found, history, related=decision == "related")
+        else:  # the top match is a section without entries (an extra document): quote it
+            context_hits, _ = self._fit(question, found.hits, history)
+            top = context_hits[0]
+            definition = best_sentence(question, top.note, self.retriever.embeddings) if top.note else ""
+            opening, sources = lead(context_hits, definition), context_hits
+        timings["first_text"] = (time.perf_counter() - started) * 1000
+        yield opening
+        kept: list[str] = []
+        dropped: list[str] = []
+        generated = Generated("", 0)
+        if self.model_adds and decision == "covered":
+            context_hits, prompt_history = self._fit(question, sources, history)
+            for event in self._generate(question, context_hits, prompt_history, timings, started):
+                if isinstance(event, Waiting):
+                    yield event
+                else:
+                    generated = event
+            embeddings = self.retriever.embeddings
+            checked = check_sentences(generated.text, context_hits, question, opening, embeddings)
+            kept, dropped = checked.kept, checked.dropped
+            if dropped:
+                log.info("left out %d model sentence(s) for %r: %s", len(dropped), question[:80], dropped)
+        text, cited = attach_citations([opening, *kept], sources, self.retriever.embeddings)
+        if kept:
+            yield text[len(opening) :] if text.startswith(opening) else "\n\n" + text
+        timings["total"] = (time.perf_counter() - started) * 1000
+        yield Answer(
+            question,
+            text,
+            cited,
+            False,
+            timings,
+            sources,
+            dropped,
+            kept,
+            generated.text,
+            coverage=decision,
+            composed=opening,
+            model_tokens=generated.tokens,
+        )
+
+    def _uses_entries(self, question: str, found: Retrieval) -> bool:
+        """Answer from the topic entries unless a section without entries matches clearly better."""
+        if not found.entries:
+            return False
+        best_section = found.hits[0]
+        return (
+            best_section.chunk.source.startswith("seeds/")
+            or found.entries[0].score >= best_section.score - 0.1
+        )
+
+    def _composed(
+        self, question: str, found: Retrieval, history: Sequence[Turn], related: bool = False
+    ) -> tuple[str, list[Hit]]:
+        """The composed answer's text (markers numbered) and the hits it cites.
+
+        For a question the roadmap only relates to, the answer first says so and
+        names the closest topic, then explains that topic.
+        """
+        topic: list[Hit] = []
+        if history and is_followup(question) and not _ABOUT_ELSE.match(question):
+            # "which tools does it need?": "it" is the previous question's topic.
+            topic = self.retriever.retrieve(history[-1].question, 1, entries=TOPIC_ENTRIES).entries
+            if topic:
+                question = _PRONOUN.sub(topic[0].chunk.path[-1], question)
+        composition = compose.compose(
+            question,
+            found.entries,
+            found.hits[0],
+            self.retriever.embeddings,
+            self.neighbours,
+            lambda side: self.retriever.retrieve(side, 1, entries=1).entries,
+            topic,
+            most=RELATED_SENTENCES if related else compose.MAX_SENTENCES,
+        )
+        text, sources = composition.text_and_sources()
+        if related:
+            text = self._not_covered(question, found.entries[0]) + " " + text
+        return text, sources
+
+    def _not_covered(self, question: str, closest: Hit) -> str:
+        """ "The roadmap does not cover X; the closest it has is Y (its section)"."""
+        section = " › ".join(compose.bare(p) for p in closest.chunk.path[1:-1])
+        return self.related_prompt.render(
+            subject=coverage.subject(question) or "that topic",
+            closest=closest.chunk.path[-1],
+            section=section,
+        ).strip()
+
+    def _generate(
+        self, question: str, hits: list[Hit], history: list[Turn], timings: dict, started: float
+    ) -> Iterator[Waiting | Generated]:
+        """Run the model on the excerpts; yield `Waiting` while others are ahead, then what it wrote."""
         parts: list[str] = []
-        values = {"question": question, "hits": context_hits, "history": prompt_history}
+        values = {"question": question, "hits": hits, "history": history}
         for chunk in self.chain.stream(values):
             ahead = ahead_in(chunk.response_metadata)
             if ahead is not None:
                 yield Waiting(ahead)
                 continue
-            delta = chunk.text
-            if not delta:
-                continue
-            if not parts:
-                timings["first_token"] = (time.perf_counter() - started) * 1000
-            parts.append(delta)
-            yield delta
-        generated = "".join(parts)
-        checked = check_sentences(generated, context_hits, question, opening)
-        text, cited = attach_citations([opening, *checked.kept], context_hits, self.retriever.embeddings)
-        timings.setdefault("first_token", (time.perf_counter() - started) * 1000)
-        timings["total"] = (time.perf_counter() - started) * 1000
-        yield Answer(
-            question, text, cited, False, timings, context_hits, checked.dropped, checked.kept, generated
-        )
+            if chunk.text:
+                if not parts:
+                    timings["first_token"] = (time.perf_counter() - started) * 1000
+                parts.append(chunk.text)
+        now = (time.perf_counter() - started) * 1000
+        timings.setdefault("first_token", now)
+        timings["generated"] = now
+        yield Generated("".join(parts), len(parts))
 
     # --- prompt assembly ------------------------------------------------------------
     def render(self, question: str, hits: Sequence[Hit], history: Sequence[Turn]) -> str:

@@ -66,7 +66,15 @@ class Settings(BaseSettings):
         description="GGUF file for the llamacpp backend; unset = the bundled Gemma 3 270M.",
     )
     n_ctx: int = Field(default=2048, ge=512, description="Context window for llama.cpp.")
-    n_threads: int | None = Field(default=None, description="llama.cpp threads (None = all cores).")
+    n_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="llama.cpp threads for generation and prompt reading (unset = all cores).",
+    )
+    model_adds: bool = Field(
+        default=True,
+        description="Let the model add to the composed answer (shown only if its sentences pass the checks).",
+    )
     openai_base_url: str | None = Field(default=None, description="e.g. http://localhost:11434/v1")
     openai_model: str | None = Field(default=None, description="Model name on that server.")
     openai_api_key: SecretStr = Field(
@@ -97,6 +105,11 @@ class Settings(BaseSettings):
         default_factory=lambda: seeds_dir() / "cards",
         description="Folder of knowledge cards ingested with the roadmap; each `## A > B` heading "
         "explains the roadmap section at that path.",
+    )
+    topics: Path = Field(
+        default_factory=lambda: seeds_dir() / "topics",
+        description="Folder of topic entries ingested with the roadmap: one `## A > B > Topic > Name` "
+        "entry per leaf topic, explaining it (what, why, example, confusion, tools, self-checks).",
     )
     curriculum: Path = Field(
         default_factory=lambda: seeds_dir() / "curriculum.yaml",

@@ -16,6 +16,7 @@ the queue: the model's vocabulary does not change while it generates.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -54,7 +55,7 @@ class LlamaCppChat(BaseChatModel):
 
     model_path: Path
     n_ctx: int = 2048
-    n_threads: int | None = None
+    n_threads: int | None = None  # None: every core (llama-cpp-python's own default is half of them)
     max_tokens: int = 200
     temperature: float = 0.2
     repeat_penalty: float = 1.1
@@ -83,6 +84,11 @@ class LlamaCppChat(BaseChatModel):
         with self._calls:
             return self._load()
 
+    @property
+    def threads(self) -> int:
+        """Threads for generation and prompt reading: the setting, or every core."""
+        return self.n_threads or os.cpu_count() or 1
+
     def load(self) -> None:
         """Load the weights now rather than on first use."""
         _ = self.llama
@@ -97,10 +103,12 @@ class LlamaCppChat(BaseChatModel):
             # llama.cpp logs notes such as its SWA-cache choice even when not verbose.
             logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)
 
+            threads = self.threads
             self._llama = Llama(
                 model_path=str(self.model_path),
                 n_ctx=self.n_ctx,
-                n_threads=self.n_threads,
+                n_threads=threads,
+                n_threads_batch=threads,  # prompt reading too
                 seed=self.seed,
                 verbose=False,
             )

@@ -14,7 +14,7 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from app.core.resources import seeds_dir
-from app.plan.skills import SkillTree
+from app.plan.skills import SkillTree, bare
 
 
 class CurriculumError(ValueError):
@@ -112,3 +112,27 @@ class Curriculum:
             for other in sorter.get_ready():
                 heapq.heappush(ready, (position[other], other))
         return ordered
+
+    def neighbours(self, path: tuple[str, ...], most: int = 3) -> tuple[list[str], list[str]]:
+        """Titles of the units the unit at (or above) `path` builds on, and of those that build on it.
+
+        `path` may go deeper than a unit (a topic or an entry under it): the nearest
+        unit above it counts. Titles name their section too ("Linear Algebra › Core
+        Concepts"), in roadmap order.
+        """
+        by_path = {self.tree[u].path: u for u in self.hours}
+        unit = next((by_path[path[:n]] for n in range(len(path), 0, -1) if path[:n] in by_path), None)
+        if unit is None:
+            return [], []
+        position = {node_id: i for i, node_id in enumerate(self.tree.nodes)}
+        after = [u for u, needs in self.prerequisites.items() if unit in needs]
+
+        def titles(units) -> list[str]:
+            return [self.label(u) for u in sorted(units, key=position.__getitem__)[:most]]
+
+        return titles(self.prerequisites.get(unit, ())), titles(after)
+
+    def label(self, unit: str) -> str:
+        """A unit's title with the section it sits in, list numbers dropped."""
+        path = self.tree[unit].path
+        return " › ".join(bare(p) for p in path[1:]) or bare(path[0])

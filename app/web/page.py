@@ -55,10 +55,7 @@ CHAT_CONCURRENCY = 16
 
 def format_sources(answer: Answer) -> str:
     """The citations as Markdown: `[n] breadcrumb` and a short, escaped snippet of each."""
-    lines = []
-    if answer.dropped:
-        n = len(answer.dropped)
-        lines.append(f"*{n} model sentence{'s' if n > 1 else ''} left out: not supported by the roadmap*")
+    lines = []  # model sentences left out go to the log (Tutor.stream), not to the learner
     for n, hit in enumerate(answer.citations, start=1):
         breadcrumb = " › ".join(hit.chunk.path)
         lines.append(f"**[{n}]** {escape(breadcrumb)}\n> {escape(snippet(hit.chunk.text))}")
@@ -68,7 +65,7 @@ def format_sources(answer: Answer) -> str:
 def answer_messages(answer: Answer) -> list[dict]:
     """The chat messages for a final answer: its text, then its sources (none for a refusal)."""
     messages = [{"role": "assistant", "content": escape(answer.text)}]
-    if not answer.refused and (answer.citations or answer.dropped):
+    if not answer.refused and answer.citations:
         messages.append(
             {
                 "role": "assistant",

@@ -16,6 +16,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MINI_ROADMAP = DATA_DIR / "mini-roadmap.md"
 MINI_CARDS = DATA_DIR / "cards"
 NO_CARDS = DATA_DIR / "no-cards"  # does not exist: an index of the roadmap alone
+NO_TOPICS = DATA_DIR / "no-topics"  # does not exist either: no topic entries
+MINI_TOPICS = DATA_DIR / "topics"  # topic entries for the fixture curriculum
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +41,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "home": tmp_path / "home",
             "seeds": [MINI_ROADMAP],
             "cards": NO_CARDS,
+            "topics": NO_TOPICS,
             "chroma_url": None,
         }
         values.update(overrides)
@@ -59,12 +62,36 @@ def mini_index(tmp_path_factory: pytest.TempPathFactory, embeddings) -> BuiltInd
     from ingest.sync import ingest
 
     settings = Settings(
-        home=tmp_path_factory.mktemp("mini-index"), seeds=[MINI_ROADMAP], cards=NO_CARDS, chroma_url=None
+        home=tmp_path_factory.mktemp("mini-index"),
+        seeds=[MINI_ROADMAP],
+        cards=NO_CARDS,
+        topics=NO_TOPICS,
+        chroma_url=None,
     )
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
         report = ingest(settings, progress=False)
     return BuiltIndex(settings, report)
+
+
+@pytest.fixture(scope="session")
+def topics_retriever(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    """A real retriever over the fixture curriculum with topic entries (tests/data/topics)."""
+    from app.answer.retrieve import Retriever
+    from ingest.index import open_index
+    from ingest.sync import ingest
+
+    settings = Settings(
+        home=tmp_path_factory.mktemp("topics-index"),
+        seeds=[MINI_ROADMAP],
+        cards=NO_CARDS,
+        topics=MINI_TOPICS,
+        chroma_url=None,
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
+        ingest(settings, progress=False)
+    return Retriever(open_index(settings), embeddings)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,311 @@
+"""Answers composed by code from the topic entries: the explanation first, every sentence cited.
+
+The entries (seeds/topics) are written and checked by hand, so the facts of an
+answer come from them, never from the model. For each question the candidate
+sentences of the best-matching entries (what it is, example, common confusion,
+why it matters) are scored for relevance to *the question* by the embedder and
+picked by maximal marginal relevance, so the answer says several different
+things that fit the question instead of one entry's text in order. Comparisons
+("bagging vs boosting") take each side from its own entry; tool questions
+answer with the entries' tools. Sentences keep the order an explanation needs:
+per entry, what it is, then the example, the confusion and why it matters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.answer.citations import before_final_punctuation
+from ingest.entries import sentences
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from app.answer.retrieve import Hit
+
+# A section's (or topic's) path → titles of the units it builds on, and of those it leads to.
+Neighbours = Callable[[tuple[str, ...]], tuple[list[str], list[str]]]
+MAX_SENTENCES = 4
+WORD_BUDGET = 75  # of the explanation; the closing "where" line comes on top
+MMR_LAMBDA = 0.75  # relevance against repetition
+MIN_RELEVANCE = 0.25  # a candidate sentence less similar than this to the question is not used
+_ROLE_ORDER = {"what": 0, "example": 1, "confusion": 2, "why": 3}
+_LABELS = {
+    "Why an AI engineer needs it": "why",
+    "Example": "example",
+    "Common confusion": "confusion",
+    "Typical tools": "tools",
+}
+_COMPARE = re.compile(
+    r"(?:difference|differences|distinguish|compare|comparison)\s+(?:between\s+)?(?P<a>.+?)\s+"
+    r"(?:and|vs\.?|versus|with|from)\s+(?P<b>.+?)[?.!]*$"
+    r"|^(?:.*?\b(?:is|are)\s+)?(?P<c>[\w\s/+-]+?)\s+(?:vs\.?|versus)\s+(?P<d>[\w\s/+-]+?)[?.!]*$",
+    re.IGNORECASE,
+)
+_TOOLS = re.compile(
+    r"\b(which|what|any|name|list|recommend)\b.{0,40}\b(tools?|librar(y|ies)|frameworks?)\b", re.I
+)
+_ROADMAP_LIST = re.compile(
+    r"\b(does|do|what does|what do)\b.{0,30}\broadmap\b.{0,30}\b(list|name|mention)", re.I
+)
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """A retrieved topic entry split back into its parts (as `ingest.sync.entry_sections` wrote it)."""
+
+    hit: Hit
+    what: tuple[str, ...]
+    why: str = ""
+    example: str = ""
+    confusion: str = ""
+    tools: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.hit.chunk.path[-1]
+
+    @classmethod
+    def of(cls, hit: Hit) -> EntryText:
+        parts: dict[str, str] = {}
+        for line in hit.note.splitlines():
+            label, _, value = line.partition(": ")
+            if label in _LABELS and value.strip():
+                parts[_LABELS[label]] = value.strip()
+        tools = tuple(t.strip(" .") for t in parts.pop("tools", "").split(",") if t.strip(" ."))
+        what = tuple(sentences(hit.chunk.text))
+        return cls(hit, what, tools=tools, **parts)
+
+    def candidates(self) -> list[tuple[str, str]]:
+        """(role, sentence) pairs an answer may use, each a full sentence on its own."""
+        found = [("what", s) for s in self.what]
+        if self.example:
+            found.append(("example", "For example, " + _lower_first(self.example)))
+        if self.confusion:
+            found.append(("confusion", "A common confusion: " + self.confusion))
+        if self.why:
+            found.append(("why", "Why it matters: " + self.why))
+        return [(role, _full_stop(text)) for role, text in found]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    source: Hit  # the entry (or section) it is cited to
+
+
+def comparison(question: str) -> tuple[str, str] | None:
+    """The two sides of "X vs Y" / "difference between X and Y", if the question compares."""
+    match = _COMPARE.search(question.strip())
+    if not match:
+        return None
+    a, b = (match["a"], match["b"]) if match["a"] else (match["c"], match["d"])
+    a, b = _side(a), _side(b)
+    return (a, b) if a and b else None
+
+
+def asks_for_tools(question: str) -> bool:
+    return bool(_TOOLS.search(question))
+
+
+def asks_what_roadmap_lists(question: str) -> bool:
+    return bool(_ROADMAP_LIST.search(question))
+
+
+def explain(
+    question: str, entries: Sequence[EntryText], embeddings: Embeddings, most: int = MAX_SENTENCES
+) -> list[Sentence]:
+    """2-4 sentences that answer `question` from the entries, relevant and not repetitive.
+
+    The best entry's definition always opens the answer: a learner asking about a
+    topic needs to know what it is before its example or its pitfalls.
+    """
+    import numpy as np
+
+    pool = [(e, role, text) for e in entries for role, text in e.candidates()]
+    if not pool:
+        return []
+    vectors = np.asarray(embeddings.embed_documents([question, *(text for _, _, text in pool)]))
+    relevance = vectors[1:] @ vectors[0]
+    similar = vectors[1:] @ vectors[1:].T
+    chosen = [0] if pool[0][1] == "what" else []
+    words = len(pool[0][2].split()) if chosen else 0
+    while len(chosen) < most:
+        best, best_score = None, -1.0
+        for i, (_, _, text) in enumerate(pool):
+            if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > WORD_BUDGET:
+                continue
+            repeat = max((similar[i, j] for j in chosen), default=0.0)
+            score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * repeat
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        chosen.append(best)
+        words += len(pool[best][2].split())
+    if not chosen:
+        chosen = [int(relevance.argmax())]
+    order = {id(e): n for n, e in enumerate(entries)}
+    chosen.sort(key=lambda i: (order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
+    return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
+
+
+def compare(sides: Sequence[tuple[str, EntryText]]) -> list[Sentence]:
+    """Each side's definition from its own entry, then a confusion that names the other side."""
+    sentences = [Sentence(_full_stop(e.what[0]), e.hit) for _, e in sides if e.what]
+    for n, (_, entry) in enumerate(sides):
+        other = sides[1 - n][0].lower()
+        if entry.confusion and any(w in entry.confusion.lower() for w in other.split() if len(w) > 3):
+            sentences.append(Sentence(_full_stop("A common confusion: " + entry.confusion), entry.hit))
+            break
+    return sentences
+
+
+def tools(entries: Sequence[EntryText]) -> list[Sentence]:
+    """The tools the best entries name, as a short list per entry (at most two entries)."""
+    sentences = []
+    for entry in [e for e in entries if e.tools][:2]:
+        sentences.append(Sentence(f"Typical tools for {entry.name}: {', '.join(entry.tools)}.", entry.hit))
+    return sentences
+
+
+def where_line(path: tuple[str, ...], neighbours: Neighbours) -> str:
+    """Where the answer sits in the roadmap, and the curriculum around it (no marker: added later).
+
+    `path` is a section's path, or a topic's (section path plus the topic): the
+    curriculum's prerequisites and next steps are looked up for the section.
+    """
+    text = "In the roadmap: " + " › ".join(bare(p) for p in path)
+    before, after = neighbours(path)
+    if before:
+        text += ". Builds on " + _series(before)
+    if after:
+        text += ". Leads to " + _series(after)
+    return text + "."
+
+
+def bare(title: str) -> str:
+    """A heading without its list number: "8. Information Theory" → "Information Theory"."""
+    return re.sub(r"^\d+[.)]?\s+", "", title)
+
+
+def with_marker(sentence: str, n: int) -> str:
+    return before_final_punctuation(sentence, f" [{n}]")
+
+
+def _series(titles: list[str]) -> str:
+    titles = titles[:3]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+def _side(text: str) -> str:
+    text = re.sub(r"^(the|a|an)\s+", "", text.strip(" ,;:?\"'"), flags=re.I)
+    return text if 0 < len(text.split()) <= 6 else ""
+
+
+_COMMON_OPENERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "if",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "with",
+        "when",
+        "where",
+        "while",
+        "after",
+        "before",
+        "during",
+        "given",
+        "suppose",
+        "imagine",
+        "say",
+        "one",
+        "two",
+        "three",
+        "many",
+        "most",
+        "some",
+        "each",
+        "every",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "you",
+        "we",
+        "they",
+    ]
+)
+
+
+def _lower_first(text: str) -> str:
+    # "Fitting a line ..." reads on after "For example, "; a name ("Python", "Kafka") keeps its case.
+    first = text.split(" ", 1)[0]
+    plain = first.lower().strip(",:;")
+    return text[:1].lower() + text[1:] if plain in _COMMON_OPENERS or plain.endswith("ing") else text
+
+
+def _full_stop(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text[-1:] in ".!?" else text + "."
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A composed answer: its sentences (each cited to its source) and the closing roadmap line."""
+
+    sentences: list[Sentence]
+    where: Sentence | None
+
+    def text_and_sources(self) -> tuple[str, list[Hit]]:
+        """The answer text with `[n]` markers numbered by first citation, and the cited hits."""
+        sources: list[Hit] = []
+        parts = []
+        for sentence in [*self.sentences, *([self.where] if self.where else [])]:
+            if sentence.source not in sources:
+                sources.append(sentence.source)
+            parts.append(with_marker(sentence.text, sources.index(sentence.source) + 1))
+        return " ".join(parts), sources
+
+
+def compose(
+    question: str,
+    entries: Sequence[Hit],
+    section: Hit,
+    embeddings: Embeddings,
+    neighbours: Neighbours,
+    side_entries: Callable[[str], Sequence[Hit]],
+    topic: Sequence[Hit] = (),
+    most: int = MAX_SENTENCES,
+) -> Composition:
+    """The answer's sentences for a covered question, shaped by what it asks.
+
+    `topic` holds the entries of the previous turn's topic for a follow-up ("which
+    tools does it need?"); `side_entries` finds the entries for one side of a comparison.
+    """
+    texts = [EntryText.of(h) for h in [*topic, *[e for e in entries if e not in topic]]]
+    sentences: list[Sentence] = []
+    sides = comparison(question)
+    if sides:
+        found = [(side, side_entries(side)) for side in sides]
+        if all(hits for _, hits in found):
+            sentences = compare([(side, EntryText.of(hits[0])) for side, hits in found])
+    if not sentences and asks_for_tools(question):
+        sentences = tools(texts)
+    if not sentences:
+        sentences = explain(question, texts, embeddings, most)
+    cited = sentences[0].source if sentences else section
+    place = cited.chunk.path[:-1] if cited is not section else section.chunk.path  # an entry: its topic
+    return Composition(sentences, Sentence(where_line(place, neighbours), cited))

@@ -1,0 +1,78 @@
+"""Answers composed from topic entries (app/answer/compose.py through the Tutor), on a real index.
+
+The fixture curriculum with four topic entries (tests/data/topics), the real
+embedder and Chroma; the model is scripted and, unless a test says otherwise,
+never asked (`model_adds=False`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.answer.tutor import Turn, Tutor
+
+
+@pytest.fixture
+def tutor(topics_retriever, script, count_tiktoken):
+    def make(*replies: str, model_adds: bool = False) -> Tutor:
+        neighbours = lambda path: (["Python Language"], ["Model Serving"])  # noqa: E731
+        return Tutor(
+            topics_retriever, script(*replies), count_tiktoken, neighbours=neighbours, model_adds=model_adds
+        )
+
+    return make
+
+
+def test_a_covered_question_is_explained_first_then_placed(tutor) -> None:
+    answer = tutor().ask("What is rebasing in Git?")
+    assert answer.coverage == "covered" and not answer.refused
+    first = answer.text.split(" [1]")[0]
+    assert first.startswith("Rebasing moves a branch's commits")  # the definition opens the answer
+    assert "In the roadmap: Programming Basics › Version Control › Advanced Git." in answer.text
+    assert "Builds on Python Language. Leads to Model Serving" in answer.text
+    assert answer.citations[0].chunk.path[-1] == "Rebasing" and answer.citations[0].chunk.kind == "entry"
+    assert "Rebasing, resolving merge conflicts" not in answer.text  # no dump of the roadmap's bullets
+    assert len(answer.text.split()) <= 120
+
+
+def test_a_comparison_gets_both_sides(tutor) -> None:
+    answer = tutor().ask("What's the difference between rebasing and merging?")
+    names = [h.chunk.path[-1] for h in answer.citations]
+    assert "Rebasing" in names and "Merging" in names
+    assert "Rebasing moves" in answer.text and "Merging joins" in answer.text
+
+
+def test_a_tools_question_gets_the_list(tutor) -> None:
+    answer = tutor().ask("Which tools are used for experiment tracking?")
+    assert "MLflow, Weights & Biases, TensorBoard" in answer.text
+
+
+def test_a_follow_up_is_answered_for_the_previous_topic(tutor) -> None:
+    first = tutor().ask("Explain rebasing simply")
+    answer = tutor().ask("and which tools does it need?", [Turn("Explain rebasing simply", first.text)])
+    assert "Typical tools for Rebasing: Git, GitHub, GitLab" in answer.text
+
+
+def test_an_off_topic_question_is_refused_without_the_model(tutor) -> None:
+    answer = tutor().ask("How do I bake sourdough bread?")
+    assert answer.refused and answer.coverage == "none" and answer.citations == []
+
+
+def test_the_model_may_add_a_sentence_only_when_it_passes(tutor) -> None:
+    fresh = (
+        "After git rebase main, the feature commits start from the latest main, and the clean history "
+        "helps find the change that broke a pipeline [1]."
+    )
+    copied = (
+        "With rebasing, a clean history makes it easy to find which change broke a training pipeline [1]."
+    )
+    off_topic = "Binary search needs its input array sorted before any lookup happens [1]."
+    answer = tutor(f"{fresh} {copied} {off_topic}", model_adds=True).ask("What is rebasing in Git?")
+    assert answer.kept == [fresh]
+    assert copied in answer.dropped and off_topic in answer.dropped
+    assert answer.text.startswith(answer.composed) and answer.text.endswith(fresh)
+
+
+def test_answer_json_says_the_coverage(tutor) -> None:
+    record = tutor().ask("What is rebasing in Git?").to_json()
+    assert record["coverage"] == "covered" and record["refused"] is False

@@ -1,0 +1,67 @@
+"""app/answer/coverage.py: covered, related or none, decided by code before any model is asked.
+
+The decision logic runs on stand-ins for the retriever and the embedder, so each
+branch is reached on purpose; tests/test_answers.py runs it on a real index.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.answer import coverage
+from app.answer.retrieve import Hit, Retrieval
+
+
+class Embeddings:
+    """Maps texts to fixed unit vectors: the question to x, one entry name to a chosen angle."""
+
+    def __init__(self, similarity: float) -> None:
+        self.similarity = similarity
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        other = (1 - self.similarity**2) ** 0.5
+        return [[1.0, 0.0] if n == 0 else [self.similarity, other] for n, _ in enumerate(texts)]
+
+
+class Retriever:
+    def __init__(self, covers: bool, similarity: float) -> None:
+        self._covers = covers
+        self.embeddings = Embeddings(similarity)
+
+    def covers(self, query: str, hits) -> bool:
+        return self._covers
+
+
+@pytest.fixture
+def found(make_hit) -> Retrieval:
+    section = make_hit(("ML", "Metrics"), "- Precision, recall.")
+    entry = make_hit(("ML", "Metrics", "Precision", "Precision and recall"), "Precision is TP / (TP + FP).")
+    return Retrieval([section], [Hit(entry.chunk, 0.6)])
+
+
+def test_nothing_close_is_none(found: Retrieval) -> None:
+    assert coverage.decide(Retriever(covers=False, similarity=0.9), "q", found) == "none"
+
+
+@pytest.mark.parametrize(("similarity", "expected"), [(0.9, "covered"), (0.47, "covered"), (0.45, "related")])
+def test_the_topic_must_be_one_the_roadmap_names(found: Retrieval, similarity: float, expected: str) -> None:
+    assert coverage.decide(Retriever(covers=True, similarity=similarity), "q", found) == expected
+
+
+def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:
+    bare = Retrieval(found.hits, [])
+    assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", bare) == "covered"
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("What is mean average precision at k?", "mean average precision at k"),
+        ("How does collaborative filtering work?", "collaborative filtering"),
+        ("Why would a ranking model need calibration when offline metrics look fine?", ""),  # "that topic"
+        ("Explain the Turing test", "Turing test"),
+        ("Can you describe RANSAC?", "RANSAC"),
+    ],
+)
+def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:
+    assert coverage.subject(question) == subject
