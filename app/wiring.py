@@ -68,7 +68,7 @@ def build_tutor(
         context_tokens=backend.context_tokens,
         max_answer_tokens=settings.max_tokens,
         neighbours=curriculum_neighbours(settings),
-        model_adds=settings.model_adds,
+        model_adds=settings.model_may_add,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.answer.compose import without_where
 from app.core.errors import TutorError
 from app.core.resources import seeds_dir
 from app.wiring import Parts
@@ -59,6 +60,8 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
         answer = tutor.ask(case.question)
         context = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.retrieved]
         cited = [h.chunk.text + ("\n" + h.note if h.note else "") for h in answer.citations]
+        # The closing "In the roadmap: …" line comes from the curriculum, not from an excerpt.
+        claims = without_where(answer.text)
         records.append(
             AnswerRecord(
                 id=case.id,
@@ -71,8 +74,8 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
                     [h.chunk.id for h in answer.citations],
                     [h.chunk.id for h in answer.retrieved],
                 ),
-                citation_support=scorers.citation_support(answer.text, cited, similarity, threshold),
-                groundedness=scorers.groundedness(answer.text, context, similarity, threshold),
+                citation_support=scorers.citation_support(claims, cited, similarity, threshold),
+                groundedness=scorers.groundedness(claims, context, similarity, threshold),
                 draft_groundedness=scorers.groundedness(answer.generated, context, similarity, threshold),
                 model_sentences=len(answer.kept) + len(answer.dropped),  # as the checks split them
                 model_sentences_kept=len(answer.kept),

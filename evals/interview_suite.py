@@ -11,13 +11,12 @@ from __future__ import annotations
 import statistics
 
 from app.answer import coverage
+from app.answer.compose import WHERE
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
 from evals.progress import Progress
 from evals.results import InterviewMetrics, InterviewRecord
-
-WHERE = "In the roadmap:"
 
 
 def interview(parts: Parts, split: str, limit: int | None, progress: Progress):

@@ -104,3 +104,11 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch, name: str,
 def test_unknown_tutor_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUTOR_NO_SUCH_SETTING", "1")
     assert Settings().llm == "llamacpp"
+
+
+def test_the_bundled_model_does_not_add_to_answers_unless_asked(tmp_path: Path) -> None:
+    assert Settings().model_may_add is False  # measured: its additions were wrong more often than useful
+    assert Settings(model_adds=True).model_may_add is True
+    assert Settings(llm="openai").model_may_add is True
+    assert Settings(model_path=tmp_path / "other.gguf").model_may_add is True
+    assert Settings(llm="openai", model_adds=False).model_may_add is False

@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 # A section's (or topic's) path → titles of the units it builds on, and of those it leads to.
 Neighbours = Callable[[tuple[str, ...]], tuple[list[str], list[str]]]
-MAX_SENTENCES = 4
-WORD_BUDGET = 75  # of the explanation; the closing "where" line comes on top
+WHERE = "In the roadmap:"  # opens the closing line: curriculum data, not an explanation
+MAX_SENTENCES = 5
+WORD_BUDGET = 85  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
-MIN_RELEVANCE = 0.25  # a candidate sentence less similar than this to the question is not used
+MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
 _ROLE_ORDER = {"what": 0, "example": 1, "confusion": 2, "why": 3}
 _LABELS = {
     "Why an AI engineer needs it": "why",
@@ -116,23 +117,37 @@ def asks_what_roadmap_lists(question: str) -> bool:
 
 
 def explain(
-    question: str, entries: Sequence[EntryText], embeddings: Embeddings, most: int = MAX_SENTENCES
+    question: str,
+    entries: Sequence[EntryText],
+    embeddings: Embeddings,
+    most: int = MAX_SENTENCES,
+    openers: int = 1,
 ) -> list[Sentence]:
-    """2-4 sentences that answer `question` from the entries, relevant and not repetitive.
+    """2-5 sentences that answer `question` from the entries, relevant and not repetitive.
 
-    The best entry's definition always opens the answer: a learner asking about a
-    topic needs to know what it is before its example or its pitfalls.
+    The definitions of the first `openers` entries always open the answer (one for
+    a question on a topic, both sides' for a comparison): a learner needs to know
+    what something is before its example or its pitfalls.
     """
     import numpy as np
 
-    pool = [(e, role, text) for e in entries for role, text in e.candidates()]
+    pool, seen = [], set()
+    for entry in entries:
+        for role, text in entry.candidates():
+            if text not in seen:  # two entries may share a sentence (a concept under two topics)
+                seen.add(text)
+                pool.append((entry, role, text))
     if not pool:
         return []
     vectors = np.asarray(embeddings.embed_documents([question, *(text for _, _, text in pool)]))
     relevance = vectors[1:] @ vectors[0]
     similar = vectors[1:] @ vectors[1:].T
-    chosen = [0] if pool[0][1] == "what" else []
-    words = len(pool[0][2].split()) if chosen else 0
+    chosen = []
+    for entry in entries[:openers]:
+        first = next((i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"), None)
+        if first is not None:
+            chosen.append(first)
+    words = sum(len(pool[i][2].split()) for i in chosen)
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
@@ -153,17 +168,6 @@ def explain(
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
 
 
-def compare(sides: Sequence[tuple[str, EntryText]]) -> list[Sentence]:
-    """Each side's definition from its own entry, then a confusion that names the other side."""
-    sentences = [Sentence(_full_stop(e.what[0]), e.hit) for _, e in sides if e.what]
-    for n, (_, entry) in enumerate(sides):
-        other = sides[1 - n][0].lower()
-        if entry.confusion and any(w in entry.confusion.lower() for w in other.split() if len(w) > 3):
-            sentences.append(Sentence(_full_stop("A common confusion: " + entry.confusion), entry.hit))
-            break
-    return sentences
-
-
 def tools(entries: Sequence[EntryText]) -> list[Sentence]:
     """The tools the best entries name, as a short list per entry (at most two entries)."""
     sentences = []
@@ -178,7 +182,7 @@ def where_line(path: tuple[str, ...], neighbours: Neighbours) -> str:
     `path` is a section's path, or a topic's (section path plus the topic): the
     curriculum's prerequisites and next steps are looked up for the section.
     """
-    text = "In the roadmap: " + " › ".join(bare(p) for p in path)
+    text = WHERE + " " + " › ".join(bare(p) for p in path)
     before, after = neighbours(path)
     if before:
         text += ". Builds on " + _series(before)
@@ -192,12 +196,19 @@ def bare(title: str) -> str:
     return re.sub(r"^\d+[.)]?\s+", "", title)
 
 
+def without_where(text: str) -> str:
+    """An answer without its closing "In the roadmap: …" line (for scoring the explanation alone)."""
+    return " ".join(
+        re.sub(re.escape(WHERE) + r".*?\[\d+\][.!?]?", "", text, count=1, flags=re.DOTALL).split()
+    )
+
+
 def with_marker(sentence: str, n: int) -> str:
     return before_final_punctuation(sentence, f" [{n}]")
 
 
 def _series(titles: list[str]) -> str:
-    titles = titles[:3]
+    titles = titles[:2]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
@@ -296,16 +307,20 @@ def compose(
     tools does it need?"); `side_entries` finds the entries for one side of a comparison.
     """
     texts = [EntryText.of(h) for h in [*topic, *[e for e in entries if e not in topic]]]
-    sentences: list[Sentence] = []
+    if section.note:  # the section's knowledge card: a broader view, after the entries
+        texts.append(EntryText(section, tuple(sentences(section.note))))
+    chosen: list[Sentence] = []
     sides = comparison(question)
     if sides:
-        found = [(side, side_entries(side)) for side in sides]
-        if all(hits for _, hits in found):
-            sentences = compare([(side, EntryText.of(hits[0])) for side, hits in found])
-    if not sentences and asks_for_tools(question):
-        sentences = tools(texts)
-    if not sentences:
-        sentences = explain(question, texts, embeddings, most)
-    cited = sentences[0].source if sentences else section
+        first = next(iter(side_entries(sides[0])), None)
+        second = next((h for h in side_entries(sides[1]) if h != first), None)
+        if first and second:  # each side from its own entry, then what tells them apart
+            pair = [EntryText.of(first), EntryText.of(second)]
+            chosen = explain(question, pair, embeddings, most, openers=2)
+    if not chosen and asks_for_tools(question):
+        chosen = tools(texts)
+    if not chosen:
+        chosen = explain(question, texts, embeddings, most)
+    cited = chosen[0].source if chosen else section
     place = cited.chunk.path[:-1] if cited is not section else section.chunk.path  # an entry: its topic
-    return Composition(sentences, Sentence(where_line(place, neighbours), cited))
+    return Composition(chosen, Sentence(where_line(place, neighbours), cited))

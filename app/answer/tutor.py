@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 ENTRIES = 6  # topic entries an answer is composed from
+SIDE_ENTRIES = 2  # candidates for each side of a comparison (two sides may find the same one)
 TOPIC_ENTRIES = 2  # entries that stand for the previous turn's topic in a follow-up
 RELATED_SENTENCES = 2  # of the closest topic's explanation, after saying the roadmap lacks the question's
 ENTRY_MARGIN = 0.1  # how much closer a section must match than every entry to be quoted instead
@@ -290,7 +291,7 @@ class Tutor:
             found.hits[0],
             self.retriever.embeddings,
             self.neighbours,
-            lambda side: self.retriever.retrieve(side, 1, entries=1).entries,
+            lambda side: self.retriever.retrieve(side, 1, entries=SIDE_ENTRIES).entries,
             topic,
             most=RELATED_SENTENCES if related else compose.MAX_SENTENCES,
         )

@@ -147,7 +147,8 @@ def screenshot(page: Any, name: str) -> Path:
 def live_tutor(tmp_path_factory: pytest.TempPathFactory):
     """`tutor serve` over the real roadmap, cards and UNTRUSTED_DOC, with the bundled model and a login.
 
-    Short answers (16 tokens, 2 excerpts) keep the browser and concurrency tests quick;
+    Short answers (16 tokens, 2 excerpts) keep the browser and concurrency tests quick, and the
+    model adds to answers (off by default for the bundled model) so the tests see it queue;
     everything else is the default configuration.
     """
     home = tmp_path_factory.mktemp("live-home")
@@ -158,6 +159,8 @@ def live_tutor(tmp_path_factory: pytest.TempPathFactory):
         home / "serve.log",
         TUTOR_MAX_TOKENS="16",
         TUTOR_TOP_K="2",
+        # The bundled model is off by default; on, the queue and "Waiting for the model" are exercised.
+        TUTOR_MODEL_ADDS="true",
         TUTOR_AUTH=":".join(LIVE_LOGIN),
         TUTOR_OPENAI_API_KEY=LIVE_API_KEY,
     )
