@@ -21,6 +21,7 @@ from app.plan.curriculum import Curriculum
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
 from ingest.embed import load_embeddings
+from ingest.entries import load_entries
 from ingest.index import open_index
 
 if TYPE_CHECKING:
@@ -78,7 +79,13 @@ def build_study_planner(settings: Settings, embeddings: Embeddings | None = None
         if embeddings is not None
         else (lambda: load_embeddings(batch_size=settings.embed_batch_size))
     )
-    return StudyPlanner(Curriculum.load(tree, settings.curriculum), embeddings=factory)
+    entries = load_entries(settings.topics)
+    return StudyPlanner(
+        Curriculum.load(tree, settings.curriculum, entries),
+        embeddings=factory,
+        entries=entries,
+        cache_dir=settings.home / "cache",
+    )
 
 
 @dataclass

@@ -4,7 +4,7 @@ Build it once per entry point (`Settings()`) and pass it down; no other module
 reads the environment. `TUTOR_HOME` relocates all stored state (the vector
 index, the GGUF model file, evaluation reports), which is how tests isolate
 themselves. The shipped data (roadmap, cards, curriculum) is package data
-(`app.core.resources`); the `seeds`, `cards` and `curriculum` settings point
+(`app.core.resources`); the `seeds`, `cards`, `topics` and `curriculum` settings point
 elsewhere when set.
 """
 
@@ -97,6 +97,11 @@ class Settings(BaseSettings):
         default_factory=lambda: seeds_dir() / "cards",
         description="Folder of knowledge cards ingested with the roadmap; each `## A > B` heading "
         "explains the roadmap section at that path.",
+    )
+    topics: Path = Field(
+        default_factory=lambda: seeds_dir() / "topics",
+        description="Folder of topic entries (one per leaf topic of the roadmap): the sub-topics, "
+        "self-checks and tools that plans name week by week and goals are matched against.",
     )
     curriculum: Path = Field(
         default_factory=lambda: seeds_dir() / "curriculum.yaml",
