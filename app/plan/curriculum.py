@@ -104,20 +104,17 @@ class Curriculum:
                 str(track_id), spec.get("title", track_id), spec.get("description", ""), tuple(targets)
             )
 
-        syllabus = Syllabus.build(tree, hours, entries) if not problems else None
-        essentials = (
-            _essentials(tree, data.get("essentials") or {}, prerequisites, syllabus, problems)
-            if syllabus
-            else {}
-        )
         if problems:
             raise CurriculumError(f"{path}: " + "; ".join(problems[:10]))
-        curriculum = cls(tree, hours, prerequisites, tracks, essentials, syllabus)
         try:
             tuple(TopologicalSorter(prerequisites).static_order())
         except CycleError as exc:
             raise CurriculumError(f"{path}: prerequisite cycle: {' → '.join(exc.args[1])}") from exc
-        return curriculum
+        syllabus = Syllabus.build(tree, hours, entries)
+        essentials = _essentials(tree, data.get("essentials") or {}, prerequisites, syllabus, problems)
+        if problems:
+            raise CurriculumError(f"{path}: " + "; ".join(problems[:10]))
+        return cls(tree, hours, prerequisites, tracks, essentials, syllabus)
 
     def topics_of(self, node_id: str) -> list[str]:
         """The topic ids a node stands for: a topic itself, else every topic of its units."""

@@ -60,7 +60,7 @@ class Feasibility:
         at = (
             f"{self.full_path_weeks} weeks at {hours_per_week:g} h/week"
             if self.full_path_weeks
-            else "over ten years"
+            else f"over ten years at {hours_per_week:g} h/week"
         )
         text = f"The full path is {self.full_path_hours:g} h: {at}."
         if self.mode == "full":

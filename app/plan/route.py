@@ -80,8 +80,9 @@ class Router:
         return tuple(p for p in rest if p.tenths > 0)
 
     def needed(self, targets: list[str]) -> set[str]:
-        """The targets and every prerequisite, minus the units known outright."""
-        return self.curriculum.closure(set(targets)) - self.known_units
+        """The targets the learner does not know and every prerequisite of them, minus the units known
+        outright (a known target needs nothing)."""
+        return self.curriculum.closure(set(targets) - self.known_units) - self.known_units
 
     # --- the routes -------------------------------------------------------------------------
 

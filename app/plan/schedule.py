@@ -131,7 +131,8 @@ def make_plan(
         mode = "fast-track"
         laid, left = fast.lay_out(tree, weeks, start, budget)
         left += [Leftover(s.unit, tree.label(s.unit), s.tenths / 10, "deepening") for s in optional]
-    feasibility = assess(tree, full, Route(goal_steps, fast.closes), mode, weeks, start, budget)
+    # Reaching the goal topics: their steps alone, without the project that would close them.
+    feasibility = assess(tree, full, Route(goal_steps, {}), mode, weeks, start, budget)
     _checkpoints(curriculum, laid)
     paths = {leftover.topic_id: tree[leftover.topic_id].path for leftover in left}
     labels = {unit: tree.label(unit) for unit in curriculum.hours}

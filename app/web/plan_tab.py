@@ -56,13 +56,14 @@ class PlanResult:
 
 
 def topic_choices(tree: SkillTree) -> list[tuple[str, str]]:
-    """(breadcrumb, id) for every area, section and unit, in roadmap order.
+    """(breadcrumb, id) for every area, section, unit and topic, in roadmap order.
 
-    Breadcrumbs, not bare titles: "Core Concepts" alone names eight different units.
+    Breadcrumbs, not bare titles: "Core Concepts" alone names eight different units. A
+    topic ("… › Core Languages › Python") credits that topic only.
     """
     choices = []
     for node in tree.nodes.values():
-        if node.kind in ("area", "section") or node.unit:
+        if node.kind in ("area", "section", "topic") or node.unit:
             titles, parent = [node.title], node.parent
             while parent is not None:
                 titles.append(tree[parent].title)
