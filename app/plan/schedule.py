@@ -154,13 +154,16 @@ def _closing(tree, steps: list[Step], counts) -> dict[int, str]:
 def _checkpoints(curriculum: Curriculum, weeks: list[Week]) -> None:
     """Give each week a checkpoint: a self-check question from its sub-topics' entries, none repeated.
 
-    A week whose sub-topics have no unused question gets a small exercise on its
+    Courses are asked about before essentials (a week's course is its main work). A
+    week whose sub-topics have no unused question gets a small exercise on its
     first sub-topic instead, and a week of only a project checks the project.
     """
     checks = {(p.unit, p.name): p.checks for u in curriculum.hours for p in curriculum.syllabus.pieces(u)}
     used: set[str] = set()
     for week in weeks:
-        work = [i for i in week.items if i.kind in ("learn", "essentials")]
+        work = sorted(
+            (i for i in week.items if i.kind in ("learn", "essentials")), key=lambda i: i.kind != "learn"
+        )
         found = None
         for item in work:
             for name in item.covers:
