@@ -58,6 +58,7 @@ eval-ci: setup
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor ingest --quiet
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite retrieval --split all --quiet
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite plans --split all --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite goals --split all --quiet
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite answers --split test --limit 6 --quiet
 
 lint: setup
@@ -67,6 +68,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m evals.bench
+	$(BIN)/python -m evals.plan_bench 300
 
 clean:
 	rm -rf $(VENV) .tutor $(EVAL_HOME)

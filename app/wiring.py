@@ -23,6 +23,7 @@ from app.plan.curriculum import Curriculum, CurriculumError
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
 from ingest.embed import load_embeddings
+from ingest.entries import load_entries
 from ingest.index import open_index
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def curriculum_neighbours(settings: Settings) -> Neighbours:
     neighbours: answers then just say where they sit.
     """
     try:
-        curriculum = Curriculum.load(SkillTree.from_file(settings.seeds[0]), settings.curriculum)
+        tree = SkillTree.from_file(settings.seeds[0])
+        curriculum = Curriculum.load(tree, settings.curriculum, load_entries(settings.topics))
     except (CurriculumError, OSError) as error:
         log.warning("answers will not name neighbouring topics: %s", error)
         return lambda path: ([], [])
@@ -98,7 +100,13 @@ def build_study_planner(settings: Settings, embeddings: Embeddings | None = None
         if embeddings is not None
         else (lambda: load_embeddings(batch_size=settings.embed_batch_size))
     )
-    return StudyPlanner(Curriculum.load(tree, settings.curriculum), embeddings=factory)
+    entries = load_entries(settings.topics)
+    return StudyPlanner(
+        Curriculum.load(tree, settings.curriculum, entries),
+        embeddings=factory,
+        entries=entries,
+        cache_dir=settings.home / "cache",
+    )
 
 
 @dataclass

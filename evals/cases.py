@@ -76,6 +76,16 @@ class PlanProfile:
     start: str | None = None
 
 
+@dataclass(frozen=True)
+class GoalCase:
+    id: str
+    split: str
+    kind: str  # "track" | "unit" | "ambiguous" | "out_of_scope"
+    goal: str
+    expected: list[str]  # ids a good top-1 may be (or lie under, for sections); the options, when ambiguous
+    also_ok: list[str] = field(default_factory=list)
+
+
 def _load(name: str) -> dict:
     return yaml.safe_load((DATASETS / f"{name}.yaml").read_text(encoding="utf-8"))
 
@@ -149,3 +159,11 @@ def plans(split: str = "all", limit: int | None = None) -> list[PlanProfile]:
         for p in _load("plans")["profiles"]
     ]
     return _pick(profiles, split, limit)
+
+
+def goals(split: str = "all", limit: int | None = None) -> list[GoalCase]:
+    cases = [
+        GoalCase(c["id"], c["split"], c["kind"], c["goal"], list(c["expected"]), list(c.get("also_ok") or []))
+        for c in _load("goals")["cases"]
+    ]
+    return _pick(cases, split, limit)

@@ -15,6 +15,7 @@ from evals.results import (
     AnswerRecord,
     EvalResult,
     FollowupRecord,
+    GoalRecord,
     PlanRecord,
     RefusalRecord,
     RetrievalRecord,
@@ -97,7 +98,8 @@ def worst_cases(result: EvalResult, n: int = WORST_CASES) -> list:
         if isinstance(c, PlanRecord)
         and (c.prerequisite_violations or c.budget_violations or c.known_topic_leaks)
     ]
-    return (refusals + plans + retrieval + answers + followups)[: n * 3]
+    goals = [c for c in cases if isinstance(c, GoalRecord) and not c.passed]
+    return (refusals + plans + goals + retrieval + answers + followups)[: n * 3]
 
 
 def case_line(case) -> str:
@@ -111,6 +113,10 @@ def case_line(case) -> str:
     if isinstance(case, FollowupRecord):
         got = "; ".join(" > ".join(p[-2:]) for p in case.retrieved[:3])
         return f"rank with history {case.rank_with_history or 'none'}; retrieved: {got}"
+    if isinstance(case, GoalRecord):
+        got = ", ".join(case.chosen) or ", ".join(case.offered[:3]) or "nothing"
+        expected = ", ".join(case.expected) or "none"
+        return f"{case.kind} goal, resolver said {case.status}: {got}; expected {expected}"
     return (
         f"prerequisite {case.prerequisite_violations}, budget {case.budget_violations}, "
         f"known {case.known_topic_leaks}"

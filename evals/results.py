@@ -126,9 +126,33 @@ class PlanMetrics(SuiteMetrics):
     budget_violations: int = metric(headline=True)
     known_topic_leaks: int = metric(headline=True)
     unknown_paths: int = metric(headline=True)
+    # Where the full path does not fit: the share of non-review hours spent on goal topics.
+    goal_hours_share: float | None = metric(headline=True)
+    goal_hours_share_python: float | None = metric()  # the same, for learners who know Python
+    first_goal_week_mean: float | None = metric(headline=True)  # over plans that reach a goal topic
+    # Learners who know Python whose first goal topic comes after week 3, or never.
+    late_first_goal_python: int = metric(headline=True)
+    goal_topics_reached: float = metric(headline=True)  # share of goal topics the plan gets to
     target_coverage: float = metric(headline=True)
     targets_accounted: float = metric(headline=True)
     weeks: int = metric()
+    over_budget_cases: int = metric()  # profiles whose full path does not fit their budget
+    python_cases: int = metric()
+    cases: int = metric()
+
+
+class GoalMetrics(SuiteMetrics):
+    suite: ClassVar[str] = "goals"
+
+    # Resolved well: the top-1 reading is right, or the learner is asked (see goals.yaml).
+    accuracy: float = metric(headline=True)
+    # Right without asking, over goals that are neither ambiguous nor off the roadmap.
+    top1_accuracy: float = metric(headline=True)
+    asked: float = metric(headline=True)  # share of those same goals answered with a question
+    ambiguous_asked: float | None = metric(headline=True)
+    out_of_scope_refused: float | None = metric(headline=True)
+    track_accuracy: float | None = metric()
+    unit_accuracy: float | None = metric()
     cases: int = metric()
 
 
@@ -154,7 +178,15 @@ class LatencyMetrics(SuiteMetrics):
 
 METRICS: dict[str, type[SuiteMetrics]] = {
     m.suite: m
-    for m in (RetrievalMetrics, FollowupMetrics, AnswerMetrics, InterviewMetrics, PlanMetrics, LatencyMetrics)
+    for m in (
+        RetrievalMetrics,
+        FollowupMetrics,
+        AnswerMetrics,
+        InterviewMetrics,
+        PlanMetrics,
+        GoalMetrics,
+        LatencyMetrics,
+    )
 }
 
 
@@ -166,6 +198,7 @@ class Metrics(_Model):
     answers: AnswerMetrics | None = None
     interview: InterviewMetrics | None = None
     plans: PlanMetrics | None = None
+    goals: GoalMetrics | None = None
     latency: LatencyMetrics | None = None
 
     def ran(self) -> dict[str, SuiteMetrics]:
@@ -238,9 +271,16 @@ class InterviewRecord(_Record):
 class PlanRecord(_Record):
     suite: Literal["plans"] = "plans"
     goal: str
+    mode: str
+    knows_python: bool
+    over_budget: bool  # the full path does not fit the budget
+    full_path_hours: float
     weeks: int
     total_hours: float
     unscheduled_hours: float
+    goal_share: float
+    first_goal_week: int | None
+    goal_topics_reached: float
     prerequisite_violations: int
     budget_violations: int
     known_topic_leaks: int
@@ -249,8 +289,25 @@ class PlanRecord(_Record):
     targets_accounted: float
 
 
+class GoalRecord(_Record):
+    suite: Literal["goals"] = "goals"
+    kind: str
+    status: str  # "named" | "matched" | "ask" | "none"
+    chosen: list[str]  # the top-1 reading's ids (empty when asked or not covered)
+    offered: list[str]  # the candidates shown, best first
+    confidence: float
+    passed: bool
+    expected: list[str]
+
+
 Record = Annotated[
-    RetrievalRecord | FollowupRecord | AnswerRecord | RefusalRecord | InterviewRecord | PlanRecord,
+    RetrievalRecord
+    | FollowupRecord
+    | AnswerRecord
+    | RefusalRecord
+    | InterviewRecord
+    | PlanRecord
+    | GoalRecord,
     Field(discriminator="suite"),
 ]
 

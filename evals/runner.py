@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from app.core.settings import Settings
 
 THRESHOLDS = Path(__file__).parent / "thresholds.yaml"
-DATASET_FILES = ("retrieval", "followups", "refusal", "answers", "interview", "plans")
+DATASET_FILES = ("retrieval", "followups", "refusal", "answers", "interview", "plans", "goals")
 # Settings worth recording with a run (never secrets: no API keys, no passwords).
 RECORDED_SETTINGS = (
     "collection",

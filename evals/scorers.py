@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 # --- retrieval ------------------------------------------------------------------------
 
@@ -150,38 +151,91 @@ def calibrate_threshold(positives: Sequence[float], negatives: Sequence[float]) 
 # --- plans ----------------------------------------------------------------------------
 
 
-def plan_violations(
-    weeks: Sequence[dict],
-    prerequisites: dict[str, Iterable[str]],
-    unit_hours: dict[str, float],
-    known: set[str],
-    hours_per_week: float,
-) -> dict[str, int]:
+@dataclass(frozen=True)
+class PlanRules:
+    """What a plan must respect for one learner, by unit id.
+
+    `hours` is what the learner still has to learn of each unit (known topics
+    left out); `essentials` the hours of its essentials (0 when the learner
+    knows its essential topics); `needs` the prerequisites its essentials rely on.
+    """
+
+    prerequisites: Mapping[str, Iterable[str]]
+    needs: Mapping[str, Iterable[str]]
+    hours: Mapping[str, float]
+    essentials: Mapping[str, float]
+    known_units: frozenset[str] = frozenset()
+    known_topics: frozenset[str] = frozenset()
+
+
+def plan_violations(weeks: Sequence[dict], rules: PlanRules, hours_per_week: float) -> dict[str, int]:
     """Count the ways a plan (its `to_json()["weeks"]`) breaks the planner's promises.
 
     - budget: weeks whose hours exceed the weekly budget;
-    - prerequisite: learn items started before one of their prerequisites (not
-      known) was completely scheduled;
-    - known: learn items for a topic the learner knows.
+    - prerequisite: a unit's course (or its essentials) started before one of its
+      prerequisites (or one its essentials need) was ready: known, its essentials
+      completely scheduled, or its whole course completely scheduled;
+    - known: learn or essentials items for a unit the learner knows, or that cover
+      a topic the learner knows.
     """
-    done: set[str] = set()
-    scheduled: dict[str, float] = {}
+    learned: dict[str, float] = {}
+    prepared: dict[str, float] = {}
+
+    def ready(unit: str) -> bool:
+        needed = rules.essentials.get(unit, 0.0)
+        done = learned.get(unit, 0.0) + prepared.get(unit, 0.0)
+        return (
+            unit in rules.known_units
+            or needed <= 1e-6
+            or prepared.get(unit, 0.0) >= needed - 1e-6
+            or done >= rules.hours.get(unit, math.inf) - 1e-6
+        )
+
+    started: set[tuple[str, str]] = set()
     counts = {"budget": 0, "prerequisite": 0, "known": 0}
     for week in weeks:
         if sum(i["hours"] for i in week["items"]) > hours_per_week + 1e-9:
             counts["budget"] += 1
         for item in week["items"]:
-            if item["kind"] != "learn":
+            kind, unit = item["kind"], item["topic_id"]
+            if kind not in ("learn", "essentials"):
                 continue
-            unit = item["topic_id"]
-            if unit in known:
+            if unit in rules.known_units or rules.known_topics & set(item.get("topics", ())):
                 counts["known"] += 1
-            if unit not in scheduled:
-                counts["prerequisite"] += sum(1 for p in prerequisites.get(unit, ()) if p not in known | done)
-            scheduled[unit] = scheduled.get(unit, 0.0) + item["hours"]
-            if scheduled[unit] >= unit_hours.get(unit, math.inf) - 1e-6:
-                done.add(unit)
+            if (unit, kind) not in started:
+                started.add((unit, kind))
+                needs = rules.prerequisites.get(unit, ()) if kind == "learn" else rules.needs.get(unit, ())
+                counts["prerequisite"] += sum(1 for p in needs if not ready(p))
+            done = learned if kind == "learn" else prepared
+            done[unit] = done.get(unit, 0.0) + item["hours"]
     return counts
+
+
+def goal_progress(weeks: Sequence[dict], goals: Iterable[str]) -> dict:
+    """How a plan serves its goal topics (the targets the learner does not already know).
+
+    - share: of the plan's hours that are not review, the share spent learning goal topics;
+    - first_week: the week of the first goal-topic item (None when the plan never gets there);
+    - reached: the share of goal topics the plan spends time on (1.0 when there are none).
+    """
+    goals = set(goals)
+    work = on_goal = 0.0
+    first = None
+    reached: set[str] = set()
+    for week in weeks:
+        for item in week["items"]:
+            if item["kind"] == "review":
+                continue
+            work += item["hours"]
+            if item["kind"] in ("learn", "essentials") and item["topic_id"] in goals:
+                on_goal += item["hours"]
+                reached.add(item["topic_id"])
+                first = first or week["week"]
+    return {
+        "share": on_goal / work if work else 0.0,
+        "first_week": first,
+        "reached": len(reached) / len(goals) if goals else 1.0,
+    }
 
 
 def target_coverage(targets: Sequence[str], covered: set[str], unscheduled: set[str]) -> dict[str, float]:
@@ -192,6 +246,28 @@ def target_coverage(targets: Sequence[str], covered: set[str], unscheduled: set[
         "covered": _mean([1.0 if t in covered else 0.0 for t in targets]),
         "accounted": _mean([1.0 if t in covered or t in unscheduled else 0.0 for t in targets]),
     }
+
+
+# --- goals ----------------------------------------------------------------------------
+
+
+def goal_passes(
+    kind: str, status: str, chosen: Sequence[str], expected: Sequence[str], also_ok: Sequence[str]
+) -> bool:
+    """Whether a goal was resolved well (the rule in evals/datasets/goals.yaml).
+
+    Out-of-scope goals pass only when nothing is resolved ("none"), ambiguous ones
+    only when the learner is asked ("ask"). Others pass when asked, or when every
+    id of the top-1 reading is expected or also fine, or lies under an expected section.
+    """
+    if kind == "out_of_scope":
+        return status == "none"
+    if kind == "ambiguous":
+        return status == "ask"
+    if status == "ask":
+        return True
+    fine = set(expected) | set(also_ok)
+    return bool(chosen) and all(i in fine or any(i.startswith(f"{e}/") for e in expected) for i in chosen)
 
 
 # --- latency --------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from evals.results import (
     AreaMetrics,
     FollowupMetrics,
     FollowupRecord,
+    GoalMetrics,
+    GoalRecord,
     LatencyMetrics,
     LatencySamples,
     PlanMetrics,
@@ -127,7 +129,6 @@ def plans(parts: Parts, split: str, limit: int | None, progress: Progress):
     from app.plan.planner import PlanRequest, parse_date
 
     planner = parts.planner
-    curriculum = planner.curriculum
     node_paths = {node.path for node in planner.tree.nodes.values()}
     records = []
     for profile in progress(datasets.plans(split, limit), "plans"):
@@ -139,21 +140,20 @@ def plans(parts: Parts, split: str, limit: int | None, progress: Progress):
             start=parse_date(profile.start, "start"),
             known=tuple(profile.known),
         )
-        plan = planner.plan(request)
+        plan = plan_or_first_choice(planner, request)
         data = plan.to_json()
-        known = planner.known(request.known)
-        counts = scorers.plan_violations(
-            data["weeks"], curriculum.prerequisites, curriculum.hours, known, profile.hours_per_week
-        )
+        rules = plan_rules(planner.curriculum, planner.known(request.known))
+        counts = scorers.plan_violations(data["weeks"], rules, profile.hours_per_week)
         learned: dict[str, float] = defaultdict(float)
         for week in data["weeks"]:
             for item in week["items"]:
-                if item["kind"] == "learn":
+                if item["kind"] in ("learn", "essentials"):
                     learned[item["topic_id"]] += item["hours"]
-        covered = {t for t, h in learned.items() if h >= curriculum.hours[t] - 1e-6} | known
+        covered = {t for t, h in learned.items() if h >= rules.hours[t] - 1e-6} | rules.known_units
         coverage = scorers.target_coverage(
-            data["targets"], covered, {u["topic_id"] for u in data["unscheduled"]}
+            data["targets"], covered, {u["topic_id"] for u in data["unscheduled"] if u["kind"] != "deepening"}
         )
+        progress_ = scorers.goal_progress(data["weeks"], set(data["targets"]) - rules.known_units)
         bad_paths = sum(
             1 for week in data["weeks"] for item in week["items"] if tuple(item["path"]) not in node_paths
         )
@@ -163,9 +163,16 @@ def plans(parts: Parts, split: str, limit: int | None, progress: Progress):
                 split=profile.split,
                 question=profile.learner or profile.goal,
                 goal=profile.goal,
+                mode=plan.mode,
+                knows_python=knows_python(planner, request.known),
+                over_budget=plan.mode != "full",
+                full_path_hours=data["feasibility"]["full_path_hours"],
                 weeks=len(data["weeks"]),
                 total_hours=data["total_hours"],
                 unscheduled_hours=round(sum(u["hours"] for u in data["unscheduled"]), 1),
+                goal_share=progress_["share"],
+                first_goal_week=progress_["first_week"],
+                goal_topics_reached=progress_["reached"],
                 prerequisite_violations=counts["prerequisite"],
                 budget_violations=counts["budget"],
                 known_topic_leaks=counts["known"],
@@ -174,14 +181,102 @@ def plans(parts: Parts, split: str, limit: int | None, progress: Progress):
                 targets_accounted=coverage["accounted"],
             )
         )
+    over = [r for r in records if r.over_budget]
+    python = [r for r in records if r.knows_python]
+    first = [r.first_goal_week for r in records if r.first_goal_week is not None]
     return PlanMetrics(
         prerequisite_violations=sum(r.prerequisite_violations for r in records),
         budget_violations=sum(r.budget_violations for r in records),
         known_topic_leaks=sum(r.known_topic_leaks for r in records),
         unknown_paths=sum(r.unknown_paths for r in records),
+        goal_hours_share=scorers.mean([r.goal_share for r in over]) if over else None,
+        goal_hours_share_python=scorers.mean([r.goal_share for r in over if r.knows_python])
+        if any(r.knows_python for r in over)
+        else None,
+        first_goal_week_mean=scorers.mean(first) if first else None,
+        late_first_goal_python=sum(1 for r in python if r.first_goal_week is None or r.first_goal_week > 3),
+        goal_topics_reached=scorers.mean([r.goal_topics_reached for r in records]),
         target_coverage=scorers.mean([r.target_coverage for r in records]),
         targets_accounted=scorers.mean([r.targets_accounted for r in records]),
         weeks=sum(r.weeks for r in records),
+        over_budget_cases=len(over),
+        python_cases=len(python),
+        cases=len(records),
+    ), records
+
+
+def plan_or_first_choice(planner, request):
+    """The profile's plan; a goal the planner asks about is planned as its first offered reading,
+    as a learner taking the top suggestion would."""
+    from dataclasses import replace
+
+    from app.plan.planner import GoalUnclear
+
+    try:
+        return planner.plan(request)
+    except GoalUnclear as unclear:
+        return planner.plan(replace(request, goal=unclear.candidates[0].id))
+
+
+def plan_rules(curriculum, known: set[str]) -> scorers.PlanRules:
+    """The rules a learner's plan must keep, from the curriculum and what the learner knows."""
+    from app.plan.route import Router
+
+    topics = {t for node in known for t in curriculum.topics_of(node)}
+    router = Router(curriculum, topics)
+    return scorers.PlanRules(
+        prerequisites=curriculum.prerequisites,
+        needs={u: e.needs for u, e in curriculum.essentials.items()},
+        hours={u: sum(p.tenths for p in router.course(u)) / 10 for u in curriculum.hours},
+        essentials={u: sum(p.tenths for p in router.essentials(u)) / 10 for u in curriculum.essentials},
+        known_units=frozenset(router.known_units),
+        known_topics=frozenset(topics),
+    )
+
+
+def knows_python(planner, known: tuple[str, ...]) -> bool:
+    """Whether the learner's known topics include Python (the topic, or a unit holding it)."""
+    python = planner.tree.find("Python")
+    return any(python in planner.curriculum.topics_of(node) for node in planner.known(known))
+
+
+# --- goals ------------------------------------------------------------------------------
+
+
+def goals(parts: Parts, split: str, limit: int | None, progress: Progress):
+    """Free-text goals resolved by the planner: right top-1 reading, a question, or "not covered"."""
+    planner = parts.planner
+    records = []
+    for case in progress(datasets.goals(split, limit), "goals"):
+        resolution = planner.resolve(case.goal)
+        chosen = resolution.chosen.id.split(",") if resolution.chosen else []
+        records.append(
+            GoalRecord(
+                id=case.id,
+                split=case.split,
+                question=case.goal,
+                kind=case.kind,
+                status=resolution.status,
+                chosen=chosen,
+                offered=[c.id for c in resolution.candidates],
+                confidence=round(resolution.confidence, 4),
+                passed=scorers.goal_passes(case.kind, resolution.status, chosen, case.expected, case.also_ok),
+                expected=case.expected,
+            )
+        )
+    clear = [r for r in records if r.kind in ("track", "unit")]
+
+    def share(rs: list[GoalRecord], test) -> float | None:
+        return scorers.mean([1.0 if test(r) else 0.0 for r in rs]) if rs else None
+
+    return GoalMetrics(
+        accuracy=share(records, lambda r: r.passed) or 0.0,
+        top1_accuracy=share(clear, lambda r: r.passed and r.status != "ask") or 0.0,
+        asked=share(clear, lambda r: r.status == "ask") or 0.0,
+        ambiguous_asked=share([r for r in records if r.kind == "ambiguous"], lambda r: r.passed),
+        out_of_scope_refused=share([r for r in records if r.kind == "out_of_scope"], lambda r: r.passed),
+        track_accuracy=share([r for r in records if r.kind == "track"], lambda r: r.passed),
+        unit_accuracy=share([r for r in records if r.kind == "unit"], lambda r: r.passed),
         cases=len(records),
     ), records
 
@@ -240,5 +335,6 @@ SUITES = {
     "answers": answers,
     "interview": interview,
     "plans": plans,
+    "goals": goals,
     "latency": latency,
 }

@@ -115,6 +115,10 @@ def test_a_learner_asks_follows_up_and_downloads_a_plan(
     assert saved.name == "study-plan.ics"
     assert str(calendar["X-WR-CALNAME"]).startswith("Study plan: ")
     assert len(events) >= 12 and all(event.get("DTSTART") for event in events)
+    # The plan opens with its alternatives side by side, and shows itself as a timeline.
+    page.get_by_text("More weeks", exact=True).wait_for(timeout=10_000)
+    page.get_by_text("Goal topics (★ in the timeline)", exact=False).first.wait_for(timeout=10_000)
+    page.locator(".gradio-plot img, [data-testid='matplotlib'] img").first.wait_for(timeout=10_000)
     shots.append(screenshot(page, "4-study-plan"))
 
     assert signed_in.blocked == [], "the page tried to reach other hosts"

@@ -83,27 +83,39 @@ def test_plan_json_matches_the_contract(tutor_cli, tmp_path: Path, shipped_curri
     assert result.stderr == ""
     (line,) = result.stdout.splitlines()
     plan = json.loads(line)
-    assert set(plan) == {"goal", "targets", "weeks", "unscheduled", "total_hours"}
+    # The contract's keys, and those added since (the route, what the goal takes, the goal topics).
+    assert set(plan) == {
+        "goal",
+        "targets",
+        "weeks",
+        "unscheduled",
+        "total_hours",
+        "mode",
+        "feasibility",
+        "goals",
+    }
+    assert plan["mode"] == "fast-track" and plan["goals"] == plan["targets"]
+    assert plan["feasibility"]["full_path_hours"] > 48 and plan["feasibility"]["mode"] == "fast-track"
     assert plan["goal"] == "mlops-engineer"
     assert plan["targets"] == list(shipped_curriculum.tracks["mlops-engineer"].targets)
     assert [w["week"] for w in plan["weeks"]] == list(range(1, 9))
     assert [w["start"] for w in plan["weeks"]][:3] == ["2027-01-04", "2027-01-11", "2027-01-18"]
     for week in plan["weeks"]:
-        assert set(week) == {"week", "start", "hours", "items"}
+        assert set(week) == {"week", "start", "hours", "items", "serves", "checkpoint"}
+        assert set(plan["targets"]) >= set(week["serves"]) and week["checkpoint"]["text"]
         assert isinstance(week["hours"], float) and 0 < week["hours"] <= 6
         assert week["hours"] == pytest.approx(sum(i["hours"] for i in week["items"]))
         for item in week["items"]:
-            assert set(item) == {"topic_id", "title", "path", "hours", "kind"}
+            assert set(item) == {"topic_id", "title", "path", "hours", "kind", "topics", "covers", "serves"}
             assert item["topic_id"] in shipped_curriculum.tree
             assert item["path"] == list(shipped_curriculum.tree[item["topic_id"]].path)
             assert isinstance(item["title"], str) and isinstance(item["hours"], float)
-            assert item["kind"] in {"learn", "review", "project"}
-    assert plan["weeks"][0]["items"][0]["topic_id"] == (
-        "programming-and-software-engineering/programming-languages/core-languages"
-    )
+            assert item["kind"] in {"learn", "essentials", "review", "project"}
+    # Goal-first: the first week already works on a goal topic.
+    assert any(i["topic_id"] in plan["targets"] for i in plan["weeks"][0]["items"])
     assert plan["unscheduled"]  # 48 h cannot cover the track and its prerequisites
     for left in plan["unscheduled"]:
-        assert set(left) == {"topic_id", "title", "hours"}
+        assert set(left) == {"topic_id", "title", "hours", "kind"}
         assert left["topic_id"] in shipped_curriculum.tree and left["hours"] > 0
     assert plan["total_hours"] == pytest.approx(sum(w["hours"] for w in plan["weeks"])) == 48.0
     assert not home.exists()  # planning needs no index and stores nothing
@@ -119,11 +131,12 @@ def test_plan_markdown(tutor_cli, tmp_path: Path) -> None:
     boxes = [line for line in lines if line.startswith("- [ ] ")]
     items = [i for w in plan["weeks"] for i in w["items"]]
     assert len(boxes) == len(items)
-    assert boxes[0] == (
-        "- [ ] Core Languages (6 h) — 1 Programming and Software Engineering › "
-        "1. Programming Languages › Core Languages"
-    )
+    first = plan["weeks"][0]["items"][0]
+    covers, where = "; ".join(first["covers"]), " › ".join(first["path"])
+    assert boxes[0] == f"- [ ] {first['title']} ({first['hours']:g} h): {covers} — {where}"
+    assert lines[4].startswith("The full path is ")
     assert "## Did not fit" in lines
+    assert any(line.startswith("> Check yourself: ") for line in lines)
 
 
 def test_plan_ics_to_a_file(tutor_cli, tmp_path: Path) -> None:
@@ -191,6 +204,29 @@ def test_plan_goal_matching_nothing(tutor_cli, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr_lines == [
-        "tutor: error: the goal 'zzzz qqqq' matches nothing in the roadmap; name a track or topics"
+        "tutor: error: the goal 'zzzz qqqq' is not something the roadmap covers; "
+        "name a track, topics, or a skill it lists"
     ]
     assert result.stdout == ""
+
+
+def test_plan_goal_that_could_mean_several_things(tutor_cli, tmp_path: Path) -> None:
+    # A title three areas share is asked about before any embedding: no model loads.
+    result = tutor_cli(
+        "plan", "--goal", "security", "--hours-per-week", "6", "--weeks", "8", home=tmp_path / "h"
+    )
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr_lines
+    assert line.startswith("tutor: error: the goal 'security' could mean several things: pick one of ")
+    assert "[data-engineering/security-and-privacy]" in line and line.endswith("and name it as the goal")
+
+
+def test_plan_known_topics_count_one_by_one(tutor_cli, tmp_path: Path) -> None:
+    core = "programming-and-software-engineering/programming-languages/core-languages"
+    args = ("plan", "--goal", core, "--hours-per-week", "10", "--weeks", "6", "--start", "2027-01-04")
+    result = tutor_cli(*args, "--known", "Python", home=tmp_path / "h", timeout=60)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    covered = {t for w in plan["weeks"] for i in w["items"] for t in i["topics"]}
+    assert covered and f"{core}/python" not in covered  # C++/Java, R and JavaScript are left
+    assert plan["total_hours"] < 30

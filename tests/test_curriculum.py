@@ -30,6 +30,7 @@ MINI = """\
 
 ## **1. Python**
 - **Syntax**: variables and loops.
+- **Packaging**: modules and wheels.
 
 ## **2. Version Control**
 ### **Git**
@@ -146,7 +147,8 @@ def test_tracks_target_units(curriculum: Curriculum) -> None:
         assert len(set(track.targets)) == len(track.targets), track_id
     mlops = curriculum.tracks["mlops-engineer"]
     assert mlops.title == "MLOps engineer"
-    assert mlops.targets[:3] == (
+    assert mlops.targets[:4] == (
+        "cloud-computing-and-mlops/mlops-fundamentals/core-concepts",
         "cloud-computing-and-mlops/containerization-and-orchestration/docker",
         "cloud-computing-and-mlops/containerization-and-orchestration/kubernetes",
         "cloud-computing-and-mlops/containerization-and-orchestration/serverless-architectures",
@@ -156,13 +158,17 @@ def test_tracks_target_units(curriculum: Curriculum) -> None:
 # --- synthetic data files -------------------------------------------------------------
 
 
+ESSENTIALS = "essentials:\n  basics/python:\n    topics: [syntax]\n    share: 0.4\n    needs: []\n"
+
+
 def test_a_valid_file_expands_sections_and_areas(mini_tree: SkillTree, tmp_path: Path) -> None:
     curriculum = load(
         mini_tree,
         tmp_path,
         HOURS
         + "prerequisites:\n  basics/version-control: [basics/python]\n"
-        + "tracks:\n  starter:\n    title: Starter\n    targets: [basics]\n",
+        + "tracks:\n  starter:\n    title: Starter\n    targets: [basics]\n"
+        + ESSENTIALS,
     )
     assert curriculum.hours == {
         "basics/python": 10.0,
@@ -179,6 +185,68 @@ def test_a_valid_file_expands_sections_and_areas(mini_tree: SkillTree, tmp_path:
     track = curriculum.tracks["starter"]
     assert (track.title, track.description) == ("Starter", "")
     assert track.targets == ("basics/python", "basics/version-control/git", "basics/version-control/reviews")
+    essentials = curriculum.essentials["basics/python"]
+    assert (essentials.topics, essentials.share, essentials.needs) == (("basics/python/syntax",), 0.4, ())
+    # No topic entries here: each bullet is one piece, the unit's hours split evenly.
+    pieces = curriculum.syllabus.pieces("basics/python")
+    assert [(p.topic, p.name, p.tenths) for p in pieces] == [
+        ("basics/python/syntax", "Syntax", 50),
+        ("basics/python/packaging", "Packaging", 50),
+    ]
+    # A unit without bullets is one piece, named after it.
+    assert [p.name for p in curriculum.syllabus.pieces("basics/version-control/reviews")] == ["Pull requests"]
+
+
+@pytest.mark.parametrize(
+    ("essentials", "problem"),
+    [
+        ("", "essentials: none for 'basics/python', a prerequisite of other units"),
+        (ESSENTIALS.replace("[syntax]", "[loops]"), "'loops' is not one of its topics (syntax, packaging)"),
+        (ESSENTIALS.replace("[syntax]", "[]"), "name at least one topic"),
+        (ESSENTIALS.replace("0.4", "1.5"), "share must be between 0 and 1"),
+        (ESSENTIALS.replace("0.4", "0.6"), "share 0.6 is more than its topics' own share 0.50"),
+        (ESSENTIALS.replace("needs: []", "needs: [soft-skills]"), "needs 'soft-skills', which is not one of"),
+        (ESSENTIALS + "  basics:\n    topics: [x]\n    share: 0.1\n", "'basics' is not a unit"),
+    ],
+    ids=["missing", "unknown-topic", "no-topic", "share-over-1", "share-over-topics", "needs", "not-a-unit"],
+)
+def test_essentials_are_checked(mini_tree: SkillTree, tmp_path: Path, essentials: str, problem: str) -> None:
+    with pytest.raises(CurriculumError) as error:
+        load(
+            mini_tree,
+            tmp_path,
+            HOURS + "prerequisites:\n  basics/version-control: [basics/python]\n" + essentials,
+        )
+    assert problem in str(error.value)
+
+
+def test_every_shipped_prerequisite_has_checked_essentials(curriculum: Curriculum) -> None:
+    prerequisites = {p for needs in curriculum.prerequisites.values() for p in needs}
+    assert set(curriculum.essentials) == prerequisites
+    for unit, essentials in curriculum.essentials.items():
+        assert (
+            essentials.needs
+            and set(essentials.needs) <= curriculum.prerequisites[unit]
+            or not essentials.needs
+        )
+        assert (
+            0
+            < essentials.share
+            <= curriculum.syllabus.tenths(unit, essentials.topics) / curriculum.syllabus.tenths(unit)
+        )
+    python = curriculum.essentials[CORE_LANGUAGES]
+    assert python.topics == (f"{CORE_LANGUAGES}/python",) and python.needs == ()
+
+
+def test_the_shipped_syllabus_names_every_topic_entry(curriculum: Curriculum) -> None:
+    from ingest.entries import load_entries
+
+    entries = load_entries(seeds_dir() / "topics")
+    pieces = [p for unit in curriculum.hours for p in curriculum.syllabus.pieces(unit)]
+    assert len(pieces) == len(entries) == 592
+    for unit, hours in curriculum.hours.items():
+        assert sum(p.tenths for p in curriculum.syllabus.pieces(unit)) == round(hours * 10)
+    assert all(p.checks for p in pieces)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 from app.core.settings import Settings
 from app.wiring import Parts
 from evals import runner
-from evals.results import PlanMetrics, RetrievalMetrics
+from evals.results import GoalMetrics, PlanMetrics, RetrievalMetrics
 from evals.suites import retrieval
 
 pytestmark = pytest.mark.slow
@@ -95,7 +95,30 @@ def test_plans_suite_is_clean_on_the_shipped_planner(roadmap_index: Settings, em
     assert isinstance(plans, PlanMetrics) and plans.cases >= 12
     assert (plans.prerequisite_violations, plans.budget_violations, plans.known_topic_leaks) == (0, 0, 0)
     assert plans.targets_accounted == 1.0
+    assert plans.python_cases >= 5 and plans.over_budget_cases >= 15
+    assert plans.goal_hours_share is not None and plans.first_goal_week_mean is not None
     assert result.thresholds and not result.missed
+
+
+def test_goals_suite_scores_the_resolver(
+    roadmap_index: Settings, embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.plan import goals as resolver
+    from evals.suites import goals
+
+    parts = components(roadmap_index, embeddings)
+    metrics, records = goals(parts, "dev", None, lambda items, _: items)
+    assert isinstance(metrics, GoalMetrics) and metrics.cases == len(records) >= 60
+    assert metrics.accuracy >= 0.9
+    assert metrics.ambiguous_asked == 1.0 and metrics.out_of_scope_refused == 1.0
+    assert 0 < metrics.asked < 0.5  # it asks when unsure, not always
+    # A resolver that never doubts a reading asks less and gets more wrong.
+    monkeypatch.setattr(resolver, "SURE_FROM", 0.0)
+    monkeypatch.setattr(resolver, "MARGIN", -1.0)
+    monkeypatch.setattr(resolver, "TRACK_MARGIN", -1.0)
+    sure, _ = goals(parts, "dev", None, lambda items, _: items)
+    assert sure.asked < metrics.asked
+    assert sure.accuracy < metrics.accuracy - 0.1
 
 
 @pytest.mark.real_llm

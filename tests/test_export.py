@@ -23,26 +23,28 @@ def curriculum(real_roadmap: Path) -> Curriculum:
 
 
 def plan_of(curriculum: Curriculum, hours_per_week: float, weeks: int = 5) -> Plan:
-    """Learn, review and project items, and (at 7.5 h for 5 weeks) something that does not fit."""
+    """Learn, essentials, review and project items; at 7.5 h for 4 weeks, the fast track, with
+    something that does not fit and some optional deepening."""
     targets = ["domain-knowledge", "soft-skills", INTEGRAL]
     return make_plan(curriculum, "my goal", targets, set(), hours_per_week, weeks, START)
 
 
 @pytest.fixture(scope="module")
 def plan(curriculum: Curriculum) -> Plan:
-    return plan_of(curriculum, 7.5)
+    return plan_of(curriculum, 7.5, 4)
 
 
 def test_the_plan_has_every_kind_of_item(plan: Plan) -> None:
     kinds = {i.kind for w in plan.weeks for i in w.items}
-    assert kinds == {"learn", "review", "project"}
-    assert plan.unscheduled  # the checklist's "did not fit" part is exercised too
+    assert kinds == {"learn", "essentials", "review", "project"}
+    # The checklist's "did not fit" and "optional deepening" parts are exercised too.
+    assert {x.kind for x in plan.unscheduled} >= {"learn", "deepening"}
 
 
 def test_markdown_has_one_checkbox_per_item(plan: Plan) -> None:
     lines = to_markdown(plan).splitlines()
     assert lines[0] == "# Study plan: my goal"
-    assert lines[2] == f"5 weeks at up to 7.5 h/week, {plan.total_hours:g} h in all."
+    assert lines[2] == f"4 weeks at up to 7.5 h/week, {plan.total_hours:g} h in all."
     boxes = [line for line in lines if line.startswith("- [ ] ")]
     items = [i for w in plan.weeks for i in w.items]
     assert len(boxes) == len(items)
@@ -52,21 +54,32 @@ def test_markdown_has_one_checkbox_per_item(plan: Plan) -> None:
         assert line.endswith(" — " + " › ".join(item.path))
         assert ("(review)" in line) == (item.kind == "review")
         assert ("(project)" in line) == (item.kind == "project")
-    assert (
-        boxes[0]
-        == "- [ ] Domain Knowledge (7.5 h) — Essential skills for an AI engineer › 7. Domain Knowledge"
-    )
+        if item.kind in ("learn", "essentials"):
+            assert f"h): {'; '.join(item.covers)} — " in line  # the week's sub-topics
+    where = "Essential skills for an AI engineer › 7. Domain Knowledge"
+    assert boxes[0] == f"- [ ] Domain Knowledge (7.5 h): Domain knowledge — {where}"
     headings = [line for line in lines if line.startswith("## Week ")]
-    assert headings == [f"## Week {w.week} (from {w.start.isoformat()}, {w.hours:g} h)" for w in plan.weeks]
+    assert headings[0] == "## Week 1 (from 2027-01-04, 7.5 h, toward Domain Knowledge)"
+    assert len(headings) == len(plan.weeks)
+    # What the goal takes comes first, then the goal topics.
+    assert plan.feasibility.summary(7.5, 4) in lines
+    assert "Goal topics: Domain Knowledge, Soft Skills, Integral Calculus." in lines
 
 
 def test_markdown_lists_what_did_not_fit(plan: Plan) -> None:
     text = to_markdown(plan, summary="Start with the overview.")
     assert "\nStart with the overview.\n" in text
     tail = text.split("## Did not fit\n\n", 1)[1]
-    assert tail.splitlines() == [
-        f"- {title} ({hours:g} h) — {' › '.join(plan.paths[topic_id])}"
-        for topic_id, title, hours in plan.unscheduled
+    missed, optional = tail.split("\n## Optional deepening\n\n", 1)
+    assert missed.splitlines() == [
+        f"- {x.title} ({x.hours:g} h) — {' › '.join(plan.paths[x.topic_id])}"
+        for x in plan.unscheduled
+        if x.kind != "deepening"
+    ]
+    assert optional.splitlines()[2:] == [
+        f"- {x.title} ({x.hours:g} h) — {' › '.join(plan.paths[x.topic_id])}"
+        for x in plan.unscheduled
+        if x.kind == "deepening"
     ]
     assert "- [ ]" not in tail  # unscheduled topics are not checklist items
 

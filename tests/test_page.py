@@ -215,7 +215,7 @@ def test_respond_plans_once_the_details_follow(planner: StudyPlanner, no_embedde
 
     lines = reply.splitlines()
     assert lines[0].startswith("Here is a 20-week plan for **mlops engineer** at up to 10 h a week")
-    assert "| week | starts | hours | topics |" in lines
+    assert "| week | starts | hours | toward | what to cover |" in lines
     weeks = [line for line in lines if re.match(r"\| \d+ \| \d{4}-\d{2}-\d{2} \|", line)]
     assert len(weeks) == 20
     assert tutor.calls == []

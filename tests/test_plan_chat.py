@@ -9,7 +9,7 @@ import pytest
 
 from app.answer.tutor import Turn
 from app.core.errors import TutorError
-from app.plan.chat import ASK_PREFIX, PlanChat, is_plan_request, parse
+from app.plan.chat import ASK_PREFIX, CHOOSE_PREFIX, PlanChat, is_plan_request, parse, pick
 from app.plan.curriculum import Curriculum
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
@@ -140,8 +140,15 @@ def test_asks_then_plans_from_the_follow_up(chat: PlanChat, curriculum: Curricul
     assert reply.text.startswith(
         f"Here is a 8-week plan for **MLOps engineer** at up to 6 h a week ({plan.total_hours:g} h"
     )
-    assert "| week | starts | hours | topics |" in reply.text
-    assert f"Did not fit: {len(plan.unscheduled)} topics" in reply.text
+    assert "| week | starts | hours | toward | what to cover |" in reply.text
+    assert plan.feasibility.summary(6, 8) in reply.text  # what the full path takes, and the choice
+    missed = [x for x in plan.unscheduled if x.kind != "deepening"]
+    assert f"Did not fit: {len(missed)} items" in reply.text
+    # Each week's row names the goal topic it works toward and the sub-topics it covers.
+    first = plan.weeks[0]
+    row = next(line for line in reply.text.splitlines() if line.startswith("| 1 |"))
+    assert plan.label(first.serves[0]) in row
+    assert next(i for i in first.items if i.covers).covers[0] in row
 
 
 def test_known_topics_are_skipped_and_unknown_ones_reported(chat: PlanChat) -> None:
@@ -174,6 +181,24 @@ def test_following_the_tutors_own_example_gives_a_plan(curriculum: Curriculum, e
     assert reply.plan is not None
     assert reply.plan.targets == list(curriculum.tracks["llm-application-engineer"].targets)
     assert "Skipped as known: Python." in reply.text
+
+
+def test_an_unclear_goal_is_asked_back_and_the_pick_planned(curriculum: Curriculum, embeddings) -> None:
+    chat = PlanChat(StudyPlanner(curriculum, embeddings=lambda: embeddings))
+    first = "make me a study plan for security, 5 hours a week for 4 weeks"
+    ask = chat.reply(first)
+    assert ask.plan is None and ask.text.startswith(CHOOSE_PREFIX)
+    options = [line for line in ask.text.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert len(options) == 3 and "`data-engineering/security-and-privacy`" in ask.text
+    picked = next(n for n, line in enumerate(options, start=1) if "security-and-privacy" in line)
+    history = [Turn(first, ask.text)]
+    assert is_plan_request(str(picked), history)
+    reply = chat.reply(str(picked), history)
+    assert reply.plan is not None and reply.plan.goal == "Data Engineering › Security and Privacy"
+    assert set(reply.plan.targets) == set(curriculum.tree.unit_of("data-engineering/security-and-privacy"))
+    assert reply.plan.hours_per_week == 5 and len(reply.plan.weeks) <= 4
+    # A reply that names none of them is read as a new request.
+    assert pick("the other one", ()) is None
 
 
 def test_a_date_that_does_not_exist(chat: PlanChat) -> None:

@@ -21,6 +21,7 @@ from app.plan.planner import PlanRequest, StudyPlanner
 from app.plan.schedule import Plan
 from app.web.markup import WARNING
 from app.web.plan_tab import (
+    CHOOSE,
     HEADERS,
     ICS_NAME,
     MD_NAME,
@@ -134,8 +135,12 @@ def test_topic_choices_are_unique_breadcrumbs_of_real_ids(planner: StudyPlanner)
     assert all(label.split(" › ")[-1] == tree[value].title for label, value in choices)
     # Titles repeat across the roadmap; the breadcrumbs tell them apart.
     assert len({tree[value].title for value in values}) < len(values)
+    # Single topics can be marked known too, and are credited alone.
+    python = "programming-and-software-engineering/programming-languages/core-languages/python"
+    assert python in values and planner.known((python,)) == {python}
     # Every choice is accepted as known, and together they cover every unit.
-    assert planner.known(tuple(values)) == {unit.id for unit in tree.units}
+    known = planner.known(tuple(values))
+    assert {unit.id for unit in tree.units} <= known
 
 
 def test_plan_rows_one_row_per_item_adding_up_to_each_week(plan: Plan) -> None:
@@ -150,7 +155,14 @@ def test_plan_rows_one_row_per_item_adding_up_to_each_week(plan: Plan) -> None:
         assert {row[1] for row in by_week[week.week]} == {week.start.isoformat()}
         assert all(row[2] <= plan.hours_per_week for row in by_week[week.week])
     first = plan.weeks[0].items[0]
-    assert rows[0][3:] == [first.kind, first.title, " › ".join(first.path)]
+    assert rows[0][3:] == [
+        first.kind,
+        first.title,
+        "; ".join(first.covers),
+        plan.label(first.serves),
+        " › ".join(first.path),
+    ]
+    assert rows[0][5] and rows[0][6]  # what the week covers, and the goal topic it leads to
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -170,7 +182,18 @@ def test_write_exports_writes_the_checklist_and_a_calendar_that_parses(plan: Pla
 
 
 def outputs(result: tuple) -> dict[str, Any]:
-    names = ["header", "tips", "rows", "checklist", "calendar", "summary", "result"]
+    names = [
+        "header",
+        "alternatives",
+        "picture",
+        "tips",
+        "rows",
+        "checklist",
+        "calendar",
+        "summary",
+        "choice",
+        "result",
+    ]
     assert len(result) == len(names)
     return dict(zip(names, result, strict=True))
 
@@ -184,6 +207,18 @@ def test_make_shows_the_plan_and_writes_both_files_to_one_fresh_folder(
     second = outputs(tab.make("mlops-engineer", [], 8, 4, "", "2027-01-04"))
 
     assert first["header"].startswith("**mlops-engineer**: 4 weeks from 2027-01-04, 32 h at up to 8 h")
+    plan = first["result"].plan
+    assert "The full path is " in first["header"] and "fast track" in first["header"]
+    assert "Goal topics (★ in the timeline): " in first["header"]
+    # The alternatives side by side: this plan, more weeks, more hours, the goal topics alone.
+    table = first["alternatives"].splitlines()
+    assert table[0].startswith("| | This plan | More weeks | More hours | Goal topics")
+    assert (
+        table[3]
+        == "| weeks | 4 | " + f"{plan.feasibility.full_path_weeks} | 4 | {plan.feasibility.goal_weeks} | 4 |"
+    )
+    assert first["picture"]["visible"] and first["picture"]["value"].axes
+    assert first["choice"]["visible"] is False
     assert first["rows"] and first["rows"][0][:2] == [1, "2027-01-04"]
     checklist, calendar = Path(first["checklist"]["value"]), Path(first["calendar"]["value"])
     assert first["checklist"]["visible"] and first["calendar"]["visible"]
@@ -202,9 +237,16 @@ def assert_nothing_made(out: dict[str, Any], temp_root: Path) -> None:
     """One warning line, no table, hidden downloads, nothing on disk."""
     assert out["header"].startswith(WARNING)
     assert "\n" not in out["header"]
-    assert (out["tips"], out["rows"], out["summary"], out["result"]) == ("", [], "", None)
-    for download in (out["checklist"], out["calendar"]):
-        assert (download["value"], download["visible"]) == (None, False)
+    assert (out["alternatives"], out["tips"], out["rows"], out["summary"], out["result"]) == (
+        "",
+        "",
+        [],
+        "",
+        None,
+    )
+    for hidden in (out["checklist"], out["calendar"], out["picture"]):
+        assert (hidden["value"], hidden["visible"]) == (None, False)
+    assert out["choice"]["visible"] is False
     assert list(temp_root.iterdir()) == []
 
 
@@ -246,3 +288,21 @@ def test_make_logs_an_unexpected_error_and_shows_one_line(
     assert_nothing_made(out, temp_root)
     assert "secret" not in out["header"]
     assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
+
+
+class SecurityEmbedder(FirstTrackEmbedder):
+    """Never asked: "security" is a title three areas share, so the planner asks before embedding."""
+
+
+def test_make_asks_which_reading_an_unclear_goal_means(planner: StudyPlanner, temp_root: Path) -> None:
+    out = outputs(PlanTab(planner).make("security", [], 8, 4, "", ""))
+
+    assert out["header"] == CHOOSE
+    assert out["choice"]["visible"] is True
+    ids = [value for _, value in out["choice"]["choices"]]
+    assert "data-engineering/security-and-privacy" in ids and len(ids) == 3
+    assert out["rows"] == [] and out["result"] is None
+    assert list(temp_root.iterdir()) == []
+    # Picking one plans it: its id is a goal the planner takes outright.
+    picked = outputs(PlanTab(planner).make(ids[0], [], 8, 4, "", ""))
+    assert picked["rows"] and picked["choice"]["visible"] is False

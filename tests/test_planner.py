@@ -9,7 +9,7 @@ import pytest
 
 from app.core.errors import TutorError
 from app.plan.curriculum import Curriculum
-from app.plan.planner import MAX_WEEKS, PlanRequest, StudyPlanner, next_monday
+from app.plan.planner import MAX_WEEKS, GoalUnclear, PlanRequest, StudyPlanner, next_monday
 from app.plan.skills import SkillTree
 
 CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
@@ -70,8 +70,9 @@ def test_an_empty_goal_is_refused(planner: StudyPlanner) -> None:
 # --- known topics -----------------------------------------------------------------------
 
 
-def test_known_topics_become_units(planner: StudyPlanner) -> None:
-    assert planner.known(("Python", "Information Theory")) == {CORE_LANGUAGES, INFORMATION_THEORY}
+def test_known_topics_keep_their_granularity(planner: StudyPlanner) -> None:
+    # A topic credits that topic; a unit, section or area credits its units.
+    assert planner.known(("Python", "Information Theory")) == {f"{CORE_LANGUAGES}/python", INFORMATION_THEORY}
     assert planner.known(("Calculus",)) == {
         "mathematics-and-statistics/calculus/differential-calculus",
         "mathematics-and-statistics/calculus/integral-calculus",
@@ -206,17 +207,37 @@ def test_free_text_names_a_track(embedded, curriculum: Curriculum) -> None:
 
 def test_free_text_names_units(embedded) -> None:
     planner, loads = embedded
-    targets = planner.targets("I want to run Kubernetes clusters")
-    assert targets[0] == KUBERNETES
-    assert 1 <= len(targets) <= 3
-    assert all(t.startswith("cloud-computing-and-mlops/") for t in targets)
+    assert planner.targets("I want to run Kubernetes clusters") == [KUBERNETES]
+    # Deploying on Kubernetes is Kubernetes, not distributed training as well.
+    assert planner.targets("deploy models on Kubernetes") == [KUBERNETES]
     assert loads == [1]
 
 
 def test_free_text_that_matches_nothing(embedded) -> None:
     planner, _ = embedded
-    with pytest.raises(TutorError, match="the goal 'zzzz qqqq' matches nothing in the roadmap"):
-        planner.targets("zzzz qqqq")
+    with pytest.raises(TutorError) as error:
+        planner.targets("learn to bake sourdough bread")
+    assert str(error.value) == (
+        "the goal 'learn to bake sourdough bread' is not something the roadmap covers; "
+        "name a track, topics, or a skill it lists"
+    )
+
+
+def test_an_unclear_goal_asks_with_the_readings_to_pick_from(embedded) -> None:
+    planner, _ = embedded
+    with pytest.raises(GoalUnclear) as unclear:
+        planner.targets("security")
+    ids = [c.id for c in unclear.value.candidates]
+    assert set(ids) == {
+        "programming-and-software-engineering/security",
+        "data-engineering/security-and-privacy",
+        "cloud-computing-and-mlops/security-and-compliance",
+    }
+    message = str(unclear.value)
+    assert message.startswith("the goal 'security' could mean several things: pick one of ")
+    assert all(f"[{i}]" in message for i in ids)
+    # Each reading planned as the goal is named outright.
+    assert planner.targets(ids[0]) == ["programming-and-software-engineering/security"]
 
 
 def test_a_free_text_plan(embedded, curriculum: Curriculum) -> None:

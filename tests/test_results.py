@@ -12,6 +12,8 @@ from evals.report import headline_rows, summary_table, to_html, to_markdown
 from evals.results import (
     METRICS,
     EvalResult,
+    GoalMetrics,
+    GoalRecord,
     Metrics,
     PlanMetrics,
     PlanRecord,
@@ -26,9 +28,16 @@ PLANS = PlanMetrics(
     budget_violations=0,
     known_topic_leaks=0,
     unknown_paths=0,
+    goal_hours_share=0.6,
+    goal_hours_share_python=None,
+    first_goal_week_mean=2.0,
+    late_first_goal_python=0,
+    goal_topics_reached=0.5,
     target_coverage=0.5,
     targets_accounted=1.0,
     weeks=12,
+    over_budget_cases=1,
+    python_cases=0,
     cases=1,
 )
 CONFIG = RunConfig(
@@ -46,9 +55,16 @@ PLAN_CASE = PlanRecord(
     split="test",
     question="<b>mlops</b>",
     goal="mlops-engineer",
+    mode="fast-track",
+    knows_python=False,
+    over_budget=True,
+    full_path_hours=400.0,
     weeks=12,
     total_hours=96.0,
     unscheduled_hours=0.0,
+    goal_share=0.6,
+    first_goal_week=2,
+    goal_topics_reached=0.5,
     prerequisite_violations=1,
     budget_violations=0,
     known_topic_leaks=0,
@@ -105,6 +121,36 @@ def test_result_json_round_trips_with_its_json_names() -> None:
     assert list(data["metrics"]) == ["retrieval", "plans"]  # suites that did not run are left out
     assert data["metrics"]["retrieval"]["hit@3"] == 0.75 and "compare" not in data
     assert EvalResult.model_validate(data) == result
+
+
+def test_goal_results_are_typed_too() -> None:
+    metrics = GoalMetrics(
+        accuracy=0.9,
+        top1_accuracy=0.7,
+        asked=0.3,
+        ambiguous_asked=1.0,
+        out_of_scope_refused=None,
+        track_accuracy=None,
+        unit_accuracy=0.9,
+        cases=10,
+    )
+    case = GoalRecord(
+        id="g1",
+        split="dev",
+        question="<i>data stuff</i>",
+        kind="ambiguous",
+        status="matched",
+        chosen=["data-engineer"],
+        offered=["data-engineer"],
+        confidence=0.6,
+        passed=False,
+        expected=["data-engineer", "data-engineering"],
+    )
+    result = EvalResult(metrics=Metrics(goals=metrics), cases=[case], config=CONFIG)
+    assert EvalResult.model_validate(json.loads(json.dumps(result.to_json()))) == result
+    assert "goals" in METRICS and "accuracy" in GoalMetrics.headlines()
+    assert "resolver said matched: data-engineer" in to_markdown(result)
+    assert "&lt;i&gt;data stuff&lt;/i&gt;" in to_html(result)
 
 
 def test_a_misspelt_field_is_an_error_not_a_silent_gap() -> None:

@@ -1,6 +1,9 @@
-"""app/plan/schedule.py: the weekly schedule, checked by properties over generated requests and by examples.
+"""app/plan/schedule.py and weeks.py: the weekly plan, checked by properties over generated requests
+and by examples.
 
-The planner works on the real roadmap and curriculum only; it needs no index and no model.
+The planner works on the real roadmap and curriculum only; it needs no index and no model. The
+route (full path or fast track) has its own tests in test_route.py; what the full path takes, in
+test_feasibility.py.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from hypothesis import strategies as st
 from app.core.errors import TutorError
 from app.core.resources import seeds_dir
 from app.plan.curriculum import Curriculum
+from app.plan.route import Router
 from app.plan.schedule import Item, Plan, make_plan
 from app.plan.skills import SkillTree
+from evals import scorers
+from evals.suites import plan_rules
 
 CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
 START = date(2027, 1, 4)
@@ -40,7 +46,7 @@ def curriculum() -> Curriculum:
 class Request:
     goal: str  # a track id, or the units' ids joined
     units: tuple[str, ...]  # empty when the goal is a track
-    known: frozenset[str]
+    known: frozenset[str]  # unit and topic ids
     hours_per_week: float
     weeks: int
     start: date
@@ -69,7 +75,9 @@ def _requests(draw: st.DrawFn) -> Request:
     else:
         chosen = tuple(draw(st.lists(st.sampled_from(units), min_size=1, max_size=3)))
         goal = ", ".join(chosen)
+    topics = [n.id for n in curriculum.tree.nodes.values() if n.kind == "topic"]
     known = draw(st.frozensets(st.sampled_from(units), max_size=40))
+    known |= draw(st.frozensets(st.sampled_from(topics), max_size=30))
     hours = draw(
         st.one_of(
             st.integers(3, 20).map(float),
@@ -90,9 +98,10 @@ def flat(plan: Plan) -> list[Item]:
 
 
 def learned_hours(plan: Plan) -> dict[str, float]:
+    """Hours of each unit's course and essentials together."""
     hours: dict[str, float] = defaultdict(float)
     for item in flat(plan):
-        if item.kind == "learn":
+        if item.kind in ("learn", "essentials"):
             hours[item.topic_id] += item.hours
     return hours
 
@@ -132,56 +141,66 @@ def test_weeks_are_consecutive_from_the_start_date(request: Request) -> None:
 @PROPERTIES
 @given(request=REQUESTS)
 @example(request=Request.track("ml-engineer", 10, 11))
+@example(request=Request.track("mlops-engineer", 10, 16))
 def test_plans_keep_their_invariants(request: Request) -> None:
     plan = request.plan()
     curriculum = shipped()
     tree = curriculum.tree
     items = flat(plan)
-    needed = curriculum.closure(set(request.targets)) - request.known
+    known_topics = {t for node in request.known for t in curriculum.topics_of(node)}
+    router = Router(curriculum, known_topics)
+    needed = router.needed(request.targets)
+    assert needed == curriculum.closure(set(request.targets) - router.known_units) - router.known_units
+    owed = {u: sum(p.tenths for p in router.course(u)) / 10 for u in needed}
     learned = learned_hours(plan)
-    left = {topic_id: hours for topic_id, _, hours in plan.unscheduled}
+    left: dict[str, float] = defaultdict(float)
+    for leftover in plan.unscheduled:
+        left[leftover.topic_id] += leftover.hours
     node_paths = {node.path for node in tree.nodes.values()}
 
-    # Only needed units are learned, and every needed unit is either fully learned or listed as left.
+    # Only needed units are learned, nothing known is, and every needed unit is learned or listed.
     assert set(learned) <= needed
-    assert not set(learned) & request.known
+    for item in items:
+        if item.kind in ("learn", "essentials"):
+            assert not set(item.topics) & known_topics, item
     for unit in needed:
-        done = learned.get(unit, 0.0)
-        assert done + left.get(unit, 0.0) == pytest.approx(curriculum.hours[unit]), unit
-        if done == pytest.approx(curriculum.hours[unit]):
-            assert unit not in left
-    for target in set(request.targets) - request.known:
-        assert learned.get(target, 0.0) == pytest.approx(curriculum.hours[target]) or target in left
+        if owed[unit]:
+            assert learned.get(unit, 0.0) + left.get(unit, 0.0) == pytest.approx(owed[unit]), unit
+    for target in set(request.targets) & needed:
+        assert learned.get(target, 0.0) == pytest.approx(owed[target]) or target in left
+    # The full path when it fits: then nothing is left over.
+    assert (plan.mode == "full") == (not plan.unscheduled)
+    assert plan.feasibility is not None and plan.feasibility.mode == plan.mode
 
-    # Prerequisite order: each learn item comes after every part of each missing prerequisite.
-    last_part = {item.topic_id: n for n, item in enumerate(items) if item.kind == "learn"}
-    for n, item in enumerate(items):
-        if item.kind != "learn":
-            continue
-        for need in curriculum.prerequisites[item.topic_id] - request.known:
-            assert learned.get(need, 0.0) == pytest.approx(curriculum.hours[need]), (item.topic_id, need)
-            assert last_part[need] < n, (item.topic_id, need)
+    # Order: nothing starts before what it needs is ready (known, its essentials or its course done).
+    data = plan.to_json()
+    rules = plan_rules(curriculum, set(request.known))
+    assert scorers.plan_violations(data["weeks"], rules, request.hours_per_week) == {
+        "budget": 0,
+        "prerequisite": 0,
+        "known": 0,
+    }
 
-    # Every item points into the tree; projects close an area whose needed units are all learned.
-    for n, item in enumerate(items):
+    # Every item points into the tree; projects close an area whose scheduled units are all done.
+    done: dict[str, float] = defaultdict(float)
+    for item in items:
         assert item.path in node_paths, item
         assert item.topic_id in tree and tree[item.topic_id].path == item.path
         assert item.hours > 0
+        if item.kind in ("learn", "essentials"):
+            done[item.topic_id] += item.hours
+            assert item.covers and item.topics, item
         if item.kind == "review":
-            assert tree[item.topic_id].unit and item.title == f"Review: {tree[item.topic_id].title}"
+            assert tree[item.topic_id].unit and item.title == f"Review: {tree.label(item.topic_id)}"
         if item.kind == "project":
             area = tree[item.topic_id]
             assert area.kind == "area" and item.title == f"Project: {area.title}"
-            for unit in needed:
-                if area_of(curriculum, unit) == area.id:
-                    assert learned.get(unit, 0.0) == pytest.approx(curriculum.hours[unit])
-                    assert last_part[unit] < n
     projects = [i.topic_id for i in items if i.kind == "project"]
     assert len(projects) == len(set(projects))
 
     assert plan.total_hours == pytest.approx(sum(w.hours for w in plan.weeks))
-    assert plan.to_json()["total_hours"] == plan.total_hours
-    assert plan.to_json() == request.plan().to_json()  # deterministic
+    assert data["total_hours"] == plan.total_hours
+    assert data == request.plan().to_json()  # deterministic
 
 
 # --- examples ---------------------------------------------------------------------------
@@ -189,10 +208,30 @@ def test_plans_keep_their_invariants(request: Request) -> None:
 
 def test_a_long_unit_continues_over_consecutive_weeks(curriculum: Curriculum) -> None:
     plan = make_plan(curriculum, "python", [CORE_LANGUAGES], set(), 6, 8, START)
+    assert plan.mode == "full"
     learn = [(w.week, i.hours) for w in plan.weeks for i in w.items if i.kind == "learn"]
     assert learn == [(1, 6.0), (2, 5.4), (3, 5.4), (4, 5.4), (5, 5.4), (6, 2.4)]
     assert sum(h for _, h in learn) == pytest.approx(curriculum.hours[CORE_LANGUAGES])
     assert plan.unscheduled == []
+
+
+def test_a_long_unit_names_different_sub_topics_each_week(curriculum: Curriculum) -> None:
+    plan = make_plan(curriculum, "python", [CORE_LANGUAGES], set(), 6, 8, START)
+    covers = [i.covers for i in flat(plan) if i.kind == "learn"]
+    names = [p.name for p in curriculum.syllabus.pieces(CORE_LANGUAGES)]
+    # Week by week through the unit's pieces in order; a piece split over two weeks shows in both.
+    assert covers[0] == ("Python data types", "Control structures")
+    assert covers[1][0] == "Control structures"
+    assert len(set(covers)) == len(covers)
+    assert list(dict.fromkeys(n for c in covers for n in c)) == names
+    # Each week's checkpoint asks about something that week covers, and none repeats.
+    checkpoints = [w.checkpoint for w in plan.weeks if w.checkpoint and w.checkpoint.answer]
+    assert len({c.text for c in checkpoints}) == len(checkpoints) >= 5
+    for week in plan.weeks[:6]:
+        covered = {n for i in week.items if i.kind == "learn" for n in i.covers}
+        assert week.checkpoint is not None and week.checkpoint.about in covered
+        piece = next(p for p in curriculum.syllabus.pieces(CORE_LANGUAGES) if p.name == week.checkpoint.about)
+        assert (week.checkpoint.text, week.checkpoint.answer) in piece.checks
 
 
 def test_review_time_from_week_two(curriculum: Curriculum) -> None:
@@ -254,9 +293,10 @@ def test_a_project_shrinks_to_what_a_week_holds(curriculum: Curriculum) -> None:
 def test_what_does_not_fit_is_listed(curriculum: Curriculum) -> None:
     plan = make_plan(curriculum, "python", [CORE_LANGUAGES], set(), 3, 1, START)
     assert [(w.week, w.hours) for w in plan.weeks] == [(1, 3.0)]
-    assert plan.unscheduled == [(CORE_LANGUAGES, "Core Languages", 27.0)]
+    assert plan.mode == "fast-track"
+    assert plan.unscheduled == [(CORE_LANGUAGES, "Core Languages", 27.0, "learn")]
     assert plan.to_json()["unscheduled"] == [
-        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "hours": 27.0}
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "hours": 27.0, "kind": "learn"}
     ]
 
 
@@ -289,58 +329,40 @@ def test_impossible_requests_raise(
 def test_to_json_matches_the_contract(curriculum: Curriculum) -> None:
     plan = make_plan(curriculum, "mlops-engineer", [CORE_LANGUAGES], set(), 6, 2, START)
     data = plan.to_json()
-    assert data == {
-        "goal": "mlops-engineer",
-        "targets": [CORE_LANGUAGES],
-        "weeks": [
-            {
-                "week": 1,
-                "start": "2027-01-04",
-                "hours": 6.0,
-                "items": [
-                    {
-                        "topic_id": CORE_LANGUAGES,
-                        "title": "Core Languages",
-                        "path": [
-                            "1 Programming and Software Engineering",
-                            "1. Programming Languages",
-                            "Core Languages",
-                        ],
-                        "hours": 6.0,
-                        "kind": "learn",
-                    }
-                ],
-            },
-            {
-                "week": 2,
-                "start": "2027-01-11",
-                "hours": 6.0,
-                "items": [
-                    {
-                        "topic_id": CORE_LANGUAGES,
-                        "title": "Review: Core Languages",
-                        "path": [
-                            "1 Programming and Software Engineering",
-                            "1. Programming Languages",
-                            "Core Languages",
-                        ],
-                        "hours": 0.6,
-                        "kind": "review",
-                    },
-                    {
-                        "topic_id": CORE_LANGUAGES,
-                        "title": "Core Languages",
-                        "path": [
-                            "1 Programming and Software Engineering",
-                            "1. Programming Languages",
-                            "Core Languages",
-                        ],
-                        "hours": 5.4,
-                        "kind": "learn",
-                    },
-                ],
-            },
-        ],
-        "unscheduled": [{"topic_id": CORE_LANGUAGES, "title": "Core Languages", "hours": 18.6}],
-        "total_hours": 12.0,
-    }
+    path = ["1 Programming and Software Engineering", "1. Programming Languages", "Core Languages"]
+    # The keys every consumer relies on, with their meaning unchanged...
+    assert data["goal"] == "mlops-engineer" and data["targets"] == [CORE_LANGUAGES]
+    assert [(w["week"], w["start"], w["hours"]) for w in data["weeks"]] == [
+        (1, "2027-01-04", 6.0),
+        (2, "2027-01-11", 6.0),
+    ]
+    items = [
+        {k: i[k] for k in ("topic_id", "title", "path", "hours", "kind")}
+        for w in data["weeks"]
+        for i in w["items"]
+    ]
+    assert items == [
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "path": path, "hours": 6.0, "kind": "learn"},
+        {
+            "topic_id": CORE_LANGUAGES,
+            "title": "Review: Core Languages",
+            "path": path,
+            "hours": 0.6,
+            "kind": "review",
+        },
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "path": path, "hours": 5.4, "kind": "learn"},
+    ]
+    assert [{k: u[k] for k in ("topic_id", "title", "hours")} for u in data["unscheduled"]] == [
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "hours": 18.6}
+    ]
+    assert data["total_hours"] == 12.0
+    # ... and what was added: the route, what the goal takes, each week's aim, sub-topics and check.
+    assert (data["mode"], data["goals"]) == ("fast-track", [CORE_LANGUAGES])
+    assert data["feasibility"]["full_path_hours"] > 30 and data["feasibility"]["mode"] == "fast-track"
+    first = data["weeks"][0]
+    assert first["serves"] == [CORE_LANGUAGES]
+    assert first["items"][0]["covers"] == ["Python data types", "Control structures"]
+    assert first["items"][0]["topics"] == [f"{CORE_LANGUAGES}/python"]
+    assert first["items"][0]["serves"] == CORE_LANGUAGES
+    assert set(first["checkpoint"]) == {"text", "answer", "about"}
+    assert data["unscheduled"][0]["kind"] == "learn"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -131,34 +132,100 @@ def test_calibrated_threshold_separates_the_labels() -> None:
     assert cut == 0.6
 
 
+def week(number: int, *items) -> dict:
+    """A plan week as `Plan.to_json()` writes it: (unit, hours, kind[, topics]) per item."""
+    return {
+        "week": number,
+        "items": [
+            {"topic_id": t, "hours": h, "kind": k, "topics": list(rest[0]) if rest else []}
+            for t, h, k, *rest in items
+        ],
+    }
+
+
+# b needs a; c needs b. b's essentials (1 h of its 2 h) need a's essentials (1 h of a's 2 h).
+RULES = scorers.PlanRules(
+    prerequisites={"b": ["a"], "c": ["b"]},
+    needs={"a": [], "b": ["a"]},
+    hours={"a": 2.0, "b": 2.0, "c": 2.0},
+    essentials={"a": 1.0, "b": 1.0},
+)
+
+
 def test_plan_violations_catch_each_kind() -> None:
-    prerequisites = {"b": ["a"], "c": ["b"]}
-    hours = {"a": 2.0, "b": 2.0, "c": 2.0}
-
-    def week(*items):
-        return {"items": [{"topic_id": t, "hours": h, "kind": k} for t, h, k in items]}
-
-    good = [week(("a", 2.0, "learn"), ("b", 1.0, "learn")), week(("b", 1.0, "learn"), ("c", 2.0, "learn"))]
-    assert scorers.plan_violations(good, prerequisites, hours, set(), 3) == {
-        "budget": 0,
-        "prerequisite": 0,
-        "known": 0,
-    }
+    good = [
+        week(1, ("a", 2.0, "learn"), ("b", 1.0, "learn")),
+        week(2, ("b", 1.0, "learn"), ("c", 2.0, "learn")),
+    ]
+    assert scorers.plan_violations(good, RULES, 3) == {"budget": 0, "prerequisite": 0, "known": 0}
     # c starts while b is only half done; week 1 holds 4 h of a 3 h budget.
-    bad = [week(("a", 2.0, "learn"), ("b", 1.0, "learn"), ("c", 1.0, "learn")), week(("b", 1.0, "learn"))]
-    assert scorers.plan_violations(bad, prerequisites, hours, set(), 3) == {
-        "budget": 1,
-        "prerequisite": 1,
-        "known": 0,
-    }
+    bad = [
+        week(1, ("a", 2.0, "learn"), ("b", 1.0, "learn"), ("c", 1.0, "learn")),
+        week(2, ("b", 1.0, "learn")),
+    ]
+    assert scorers.plan_violations(bad, RULES, 3) == {"budget": 1, "prerequisite": 1, "known": 0}
     # A known topic scheduled again is a leak; knowing a prerequisite satisfies it.
-    leak = [week(("a", 2.0, "learn"), ("b", 1.0, "review"))]
-    assert scorers.plan_violations(leak, prerequisites, hours, {"a"}, 3)["known"] == 1
-    assert scorers.plan_violations([week(("b", 2.0, "learn"))], prerequisites, hours, {"a"}, 3) == {
+    known = replace(RULES, known_units=frozenset({"a"}), known_topics=frozenset({"a/x"}))
+    leak = [week(1, ("a", 2.0, "learn"), ("b", 1.0, "review"))]
+    assert scorers.plan_violations(leak, known, 3)["known"] == 1
+    assert scorers.plan_violations([week(1, ("b", 2.0, "learn"))], known, 3) == {
         "budget": 0,
         "prerequisite": 0,
         "known": 0,
     }
+    # So is an item that covers a known topic of a unit the learner only partly knows.
+    partly = replace(RULES, known_topics=frozenset({"c/y"}))
+    assert scorers.plan_violations([week(1, ("a", 2.0, "learn", ["a/x"]))], partly, 3)["known"] == 0
+    assert scorers.plan_violations([week(1, ("c", 2.0, "learn", ["c/y"]))], partly, 3)["known"] == 1
+
+
+def test_essentials_satisfy_a_prerequisite_once_complete() -> None:
+    # c's course after b's essentials, which come after a's essentials: the fast track.
+    fast = [week(1, ("a", 1.0, "essentials"), ("b", 1.0, "essentials"), ("c", 1.0, "learn"))]
+    assert scorers.plan_violations(fast, RULES, 3)["prerequisite"] == 0
+    # b's essentials are half done when c starts; then a's essentials are missing before b's.
+    early = [week(1, ("a", 1.0, "essentials"), ("b", 0.5, "essentials"), ("c", 1.0, "learn"))]
+    assert scorers.plan_violations(early, RULES, 3)["prerequisite"] == 1
+    skipped = [week(1, ("b", 1.0, "essentials"), ("c", 1.0, "learn"))]
+    assert scorers.plan_violations(skipped, RULES, 3)["prerequisite"] == 1
+    # A course needs every prerequisite ready, essentials only those they rely on.
+    course = [week(1, ("b", 2.0, "learn"))]
+    assert scorers.plan_violations(course, RULES, 3)["prerequisite"] == 1
+    # Essentials already covered by what the learner knows (0 h needed) are ready.
+    covered = replace(RULES, essentials={"a": 0.0, "b": 1.0})
+    assert scorers.plan_violations(skipped, covered, 3)["prerequisite"] == 0
+
+
+def test_goal_progress() -> None:
+    weeks = [
+        week(1, ("a", 1.0, "essentials"), ("b", 1.0, "essentials")),
+        week(2, ("a", 1.0, "review"), ("c", 2.0, "learn"), ("area", 1.0, "project")),
+        week(3, ("d", 1.0, "essentials")),
+    ]
+    progress = scorers.goal_progress(weeks, {"c", "d", "e"})
+    # 3 h on goal topics (c, and d's essentials) of 6 h that are not review.
+    assert progress == {"share": pytest.approx(3 / 6), "first_week": 2, "reached": pytest.approx(2 / 3)}
+    assert scorers.goal_progress(weeks, {"e"}) == {"share": 0.0, "first_week": None, "reached": 0.0}
+    assert scorers.goal_progress([], set())["reached"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "chosen", "passes"),
+    [
+        ("unit", "matched", ["s/u1"], True),  # expected
+        ("unit", "matched", ["s/u2", "x"], True),  # both fine: under the expected section, also ok
+        ("unit", "matched", ["s/u2", "y"], False),  # one of the set is wrong
+        ("unit", "matched", ["t"], False),
+        ("unit", "ask", [], True),
+        ("unit", "none", [], False),
+        ("ambiguous", "matched", ["s/u1"], False),
+        ("ambiguous", "ask", [], True),
+        ("out_of_scope", "ask", [], False),
+        ("out_of_scope", "none", [], True),
+    ],
+)
+def test_goal_passes(kind: str, status: str, chosen: list[str], passes: bool) -> None:
+    assert scorers.goal_passes(kind, status, chosen, ["s/u1", "s"], ["x"]) is passes
 
 
 def test_target_coverage() -> None:

@@ -4,7 +4,7 @@ Build it once per entry point (`Settings()`) and pass it down; no other module
 reads the environment. `TUTOR_HOME` relocates all stored state (the vector
 index, the GGUF model file, evaluation reports), which is how tests isolate
 themselves. The shipped data (roadmap, cards, curriculum) is package data
-(`app.core.resources`); the `seeds`, `cards` and `curriculum` settings point
+(`app.core.resources`); the `seeds`, `cards`, `topics` and `curriculum` settings point
 elsewhere when set.
 """
 
@@ -111,7 +111,8 @@ class Settings(BaseSettings):
     topics: Path = Field(
         default_factory=lambda: seeds_dir() / "topics",
         description="Folder of topic entries ingested with the roadmap: one `## A > B > Topic > Name` "
-        "entry per leaf topic, explaining it (what, why, example, confusion, tools, self-checks).",
+        "entry per leaf topic (what, why, example, confusion, tools, self-checks); answers are composed "
+        "from them, and plans name them week by week.",
     )
     curriculum: Path = Field(
         default_factory=lambda: seeds_dir() / "curriculum.yaml",

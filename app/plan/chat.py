@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.answer.tutor import Turn
 from app.core.errors import TutorError
-from app.plan.planner import PlanRequest, StudyPlanner, parse_date
+from app.plan.goals import Candidate
+from app.plan.planner import GoalUnclear, PlanRequest, StudyPlanner, parse_date
 from app.plan.schedule import Plan
 
 ASK_PREFIX = "To make your study plan I need"
+CHOOSE_PREFIX = f"{ASK_PREFIX} to know which of these goals you mean"
 _INTENT = re.compile(
     r"\b(study|learning|learn|weekly|week-by-week|revision)[ -](plan|schedule)\b"
     r"|\bmake (me )?a plan\b|\bplan (my|for me)\b|\b(schedule|timetable) for\b",
@@ -102,6 +104,13 @@ class PlanChat:
             details = parse(text)
         except TutorError as exc:
             return ChatPlan(f"I couldn't make that plan: {exc}.")
+        if history and history[-1].answer.startswith(CHOOSE_PREFIX):
+            # An answer to "which of these goals": the earlier request, with the goal picked.
+            earlier = parse(history[-1].question)
+            offered = self._offered(earlier.get("goal", ""))
+            picked = pick(message, offered)
+            if picked is not None:
+                details = {**earlier, "goal": picked.id, "label": picked.label}
         missing = []
         if "hours_per_week" not in details:
             missing.append("how many hours a week you can study")
@@ -126,32 +135,68 @@ class PlanChat:
         )
         try:
             plan = self.planner.plan(request)
+        except GoalUnclear as unclear:
+            numbered = enumerate(unclear.candidates, start=1)
+            options = "\n".join(f"{n}. {c.label} (`{c.id}`)" for n, c in numbered)
+            return ChatPlan(f"{CHOOSE_PREFIX} by “{unclear.goal}”:\n\n{options}\n\nReply with its number.")
         except TutorError as exc:
             return ChatPlan(f"I couldn't make that plan: {exc}.")
+        if "label" in details:
+            plan = replace(plan, goal=details["label"])  # the reading picked, not its id
         return ChatPlan(plan_markdown(plan, known, unknown), plan)
+
+    def _offered(self, goal: str) -> tuple[Candidate, ...]:
+        """The readings the planner offered for `goal` (it resolves the same way every time)."""
+        resolution = self.planner.resolve(goal) if goal else None
+        return resolution.candidates if resolution and resolution.status == "ask" else ()
+
+
+def pick(message: str, offered: Sequence[Candidate]) -> Candidate | None:
+    """The offered reading a reply names: by its number, its id, or words of its label."""
+    text = message.strip().strip(".").casefold()
+    if text.isdigit() and 1 <= int(text) <= len(offered):
+        return offered[int(text) - 1]
+    for candidate in offered:
+        if text in (candidate.id.casefold(), candidate.label.casefold()):
+            return candidate
+    named = [c for c in offered if text and text in c.label.casefold()]
+    return named[0] if len(named) == 1 else None
 
 
 def plan_markdown(plan: Plan, known: Sequence[str] = (), unknown: Sequence[str] = ()) -> str:
-    """A short chat reply: the plan as a table, what did not fit, and where to export it."""
+    """A short chat reply: what the goal takes, the weeks as a table, what did not fit, and exports."""
     lines = [
         f"Here is a {len(plan.weeks)}-week plan for **{plan.goal}** at up to "
-        f"{plan.hours_per_week:g} h a week ({plan.total_hours:g} h scheduled), in prerequisite order."
+        f"{plan.hours_per_week:g} h a week ({plan.total_hours:g} h scheduled)."
     ]
+    if plan.feasibility is not None:
+        lines.append(plan.feasibility.summary(plan.hours_per_week, len(plan.weeks) or 1))
+    lines.append("Goal topics: " + ", ".join(plan.goal_labels) + ".")
     if known:
         lines.append(f"Skipped as known: {', '.join(known)}.")
     if unknown:
         lines.append(f"Not found in the roadmap, so not skipped: {', '.join(unknown)}.")
-    lines += ["", "| week | starts | hours | topics |", "|---|---|---|---|"]
+    lines += ["", "| week | starts | hours | toward | what to cover |", "|---|---|---|---|---|"]
     for week in plan.weeks:
-        topics = "; ".join(f"{i.title} ({i.hours:g} h)" for i in week.items if i.kind != "review").replace(
-            "|", "/"
+        work = "; ".join(
+            f"{i.title} ({i.hours:g} h)" + (f": {', '.join(i.covers[:3])}" if i.covers else "")
+            for i in week.items
+            if i.kind != "review"
         )
-        lines.append(f"| {week.week} | {week.start.isoformat()} | {week.hours:g} | {topics} |")
-    if plan.unscheduled:
-        left = sum(h for _, _, h in plan.unscheduled)
-        lines += [
-            "",
-            f"Did not fit: {len(plan.unscheduled)} topics ({left:g} h). More weeks or hours would fit them.",
-        ]
-    lines += ["", "The **Study plan** tab exports this plan as a checklist and a calendar."]
+        toward = ", ".join(plan.label(g) for g in week.serves) or "depth"
+        cells = [str(week.week), week.start.isoformat(), f"{week.hours:g}", toward, work]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    missed = [x for x in plan.unscheduled if x.kind != "deepening"]
+    optional = [x for x in plan.unscheduled if x.kind == "deepening"]
+    if missed:
+        left = sum(x.hours for x in missed)
+        lines += ["", f"Did not fit: {len(missed)} items ({left:g} h). More weeks or hours would fit them."]
+    if optional:
+        hours = sum(x.hours for x in optional)
+        lines += ["", f"Optional deepening after the goal: {len(optional)} courses ({hours:g} h)."]
+    lines += [
+        "",
+        "The **Study plan** tab shows the alternatives and a timeline, and exports the plan as a "
+        "checklist and a calendar.",
+    ]
     return "\n".join(lines)

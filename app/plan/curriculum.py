@@ -1,20 +1,30 @@
-"""Curriculum data: hours per unit, prerequisite edges and tracks, from seeds/curriculum.yaml.
+"""Curriculum data: hours, prerequisite edges, essentials and tracks, from seeds/curriculum.yaml.
 
 Validated on load against the skill tree: every id must exist, every unit
-needs an hour estimate, and the prerequisite graph (section and area ids
-expanded to the units under them) must be acyclic. A broken data file is a
-bug in the project, so it fails loudly with what is wrong.
+needs an hour estimate, the prerequisite graph (section and area ids expanded
+to the units under them) must be acyclic, and every unit that is a
+prerequisite names its essentials: the topics a later unit relies on, the
+share of the unit's hours they take, and which of its own prerequisites they
+need. A broken data file is a bug in the project, so it fails loudly with what
+is wrong. The syllabus (`app.plan.syllabus`) splits the hours into the named
+pieces weeks list.
 """
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.resources import seeds_dir
-from app.plan.skills import SkillTree, bare
+from app.plan.skills import SkillTree
+from app.plan.syllabus import Syllabus
+
+if TYPE_CHECKING:
+    from ingest.entries import Entry
 
 
 class CurriculumError(ValueError):
@@ -29,18 +39,38 @@ class Track:
     targets: tuple[str, ...]  # unit ids
 
 
+@dataclass(frozen=True)
+class Essentials:
+    """What a later unit takes from a prerequisite when its full course must wait."""
+
+    topics: tuple[str, ...]  # topic node ids of the prerequisite
+    share: float  # of the prerequisite's hours
+    needs: tuple[str, ...]  # the prerequisite's own prerequisites these essentials rely on
+
+
 @dataclass
 class Curriculum:
     tree: SkillTree
     hours: dict[str, float]  # unit id → hours
     prerequisites: dict[str, set[str]]  # unit id → unit ids needed first
     tracks: dict[str, Track]
+    essentials: dict[str, Essentials] = field(default_factory=dict)  # prerequisite unit id → essentials
+    syllabus: Syllabus = field(default=None)  # type: ignore[assignment]  # set by load()
 
     @classmethod
-    def load(cls, tree: SkillTree, path: Path | None = None) -> Curriculum:
-        """Load and check `path` (default: the shipped seeds/curriculum.yaml)."""
+    def load(
+        cls, tree: SkillTree, path: Path | None = None, entries: Iterable[Entry] | None = None
+    ) -> Curriculum:
+        """Load and check `path` (default: the shipped seeds/curriculum.yaml).
+
+        `entries` name the pieces of each topic (default: the shipped seeds/topics).
+        """
         import yaml
 
+        if entries is None:
+            from ingest.entries import load_entries
+
+            entries = load_entries(seeds_dir() / "topics")
         path = path or seeds_dir() / "curriculum.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         problems: list[str] = []
@@ -76,12 +106,25 @@ class Curriculum:
 
         if problems:
             raise CurriculumError(f"{path}: " + "; ".join(problems[:10]))
-        curriculum = cls(tree, hours, prerequisites, tracks)
         try:
             tuple(TopologicalSorter(prerequisites).static_order())
         except CycleError as exc:
             raise CurriculumError(f"{path}: prerequisite cycle: {' → '.join(exc.args[1])}") from exc
-        return curriculum
+        syllabus = Syllabus.build(tree, hours, entries)
+        essentials = _essentials(tree, data.get("essentials") or {}, prerequisites, syllabus, problems)
+        if problems:
+            raise CurriculumError(f"{path}: " + "; ".join(problems[:10]))
+        return cls(tree, hours, prerequisites, tracks, essentials, syllabus)
+
+    def topics_of(self, node_id: str) -> list[str]:
+        """The topic ids a node stands for: a topic itself, else every topic of its units."""
+        if self.tree[node_id].kind == "topic":
+            return [node_id]
+        return [t for unit in self.tree.unit_of(node_id) for t in self.syllabus.topics(unit)]
+
+    def fully_known(self, known_topics: set[str]) -> set[str]:
+        """Units all of whose topics are known."""
+        return {u for u in self.hours if known_topics.issuperset(self.syllabus.topics(u))}
 
     def closure(self, targets: set[str]) -> set[str]:
         """The targets and everything they transitively need."""
@@ -117,8 +160,8 @@ class Curriculum:
         """Titles of the units the unit at (or above) `path` builds on, and of those that build on it.
 
         `path` may go deeper than a unit (a topic or an entry under it): the nearest
-        unit above it counts. Titles name their section too ("Linear Algebra › Core
-        Concepts"), in roadmap order.
+        unit above it counts. Titles name their section where other units share them
+        ("Probability Theory › Core Concepts"), in roadmap order.
         """
         by_path = {self.tree[u].path: u for u in self.hours}
         unit = next((by_path[path[:n]] for n in range(len(path), 0, -1) if path[:n] in by_path), None)
@@ -128,11 +171,51 @@ class Curriculum:
         after = [u for u, needs in self.prerequisites.items() if unit in needs]
 
         def titles(units) -> list[str]:
-            return [self.label(u) for u in sorted(units, key=position.__getitem__)[:most]]
+            return [self.tree.label(u) for u in sorted(units, key=position.__getitem__)[:most]]
 
         return titles(self.prerequisites.get(unit, ())), titles(after)
 
-    def label(self, unit: str) -> str:
-        """A unit's title with the section it sits in, list numbers dropped."""
-        path = self.tree[unit].path
-        return " › ".join(bare(p) for p in path[1:]) or bare(path[0])
+
+def _essentials(
+    tree: SkillTree,
+    data: dict,
+    prerequisites: dict[str, set[str]],
+    syllabus: Syllabus,
+    problems: list[str],
+) -> dict[str, Essentials]:
+    """The essentials block, checked: one entry per prerequisite unit, naming its own topics."""
+    found: dict[str, Essentials] = {}
+    for unit, spec in data.items():
+        where = f"essentials of {unit}"
+        if unit not in tree or not tree[unit].unit:
+            problems.append(f"{where}: {unit!r} is not a unit")
+            continue
+        spec = spec or {}
+        topics = syllabus.topics(unit)
+        by_slug = {t.rsplit("/", 1)[-1]: t for t in topics}
+        named = [by_slug.get(str(t)) for t in spec.get("topics") or []]
+        problems += [
+            f"{where}: {t!r} is not one of its topics ({', '.join(by_slug)})"
+            for t, n in zip(spec.get("topics") or [], named, strict=True)
+            if n is None
+        ]
+        if not named:
+            problems.append(f"{where}: name at least one topic")
+        share = float(spec.get("share", 0))
+        covered = syllabus.tenths(unit, [n for n in named if n]) / max(1, syllabus.tenths(unit))
+        if not 0 < share < 1:
+            problems.append(f"{where}: share must be between 0 and 1 (got {share:g})")
+        elif share > covered + 1e-9:
+            problems.append(f"{where}: share {share:g} is more than its topics' own share {covered:.2f}")
+        needs: list[str] = []
+        for need in spec.get("needs") or []:
+            units = tree.unit_of(str(need)) if str(need) in tree else []
+            if not units or not set(units) <= prerequisites[unit]:
+                problems.append(f"{where}: needs {need!r}, which is not one of its prerequisites")
+            needs += units
+        found[unit] = Essentials(tuple(n for n in named if n), share, tuple(dict.fromkeys(needs)))
+    required = {p for needs in prerequisites.values() for p in needs}
+    problems += [
+        f"essentials: none for {u!r}, a prerequisite of other units" for u in sorted(required - set(found))
+    ]
+    return found

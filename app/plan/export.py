@@ -15,32 +15,44 @@ from app.plan.schedule import Plan
 
 SESSION_HOURS = 2.0
 SESSION_START = time(18, 0)
-KIND_LABEL = {"learn": "", "review": "(review) ", "project": "(project) "}
+KIND_LABEL = {"learn": "", "essentials": "", "review": "(review) ", "project": "(project) "}
 
 
 def to_markdown(plan: Plan, summary: str = "", tips: dict[int, str] | None = None) -> str:
-    """A checklist: one `- [ ]` line per item with its roadmap path and hours, and each week's tip."""
+    """A checklist: what the goal takes, then one `- [ ]` line per item with the sub-topics it covers,
+    its hours and roadmap path, each week's goal topic and checkpoint, and what did not fit."""
     lines = [f"# Study plan: {plan.goal}", ""]
     lines.append(
         f"{len(plan.weeks)} weeks at up to {plan.hours_per_week:g} h/week, {plan.total_hours:g} h in all."
     )
+    if plan.feasibility is not None:
+        lines += ["", plan.feasibility.summary(plan.hours_per_week, len(plan.weeks) or 1)]
+    if plan.goal_labels:
+        lines += ["", "Goal topics: " + ", ".join(plan.goal_labels) + "."]
     if summary:
         lines += ["", summary.strip()]
     for week in plan.weeks:
-        lines += ["", f"## Week {week.week} (from {week.start.isoformat()}, {week.hours:g} h)", ""]
+        toward = f", toward {', '.join(plan.label(g) for g in week.serves)}" if week.serves else ""
+        lines += ["", f"## Week {week.week} (from {week.start.isoformat()}, {week.hours:g} h{toward})", ""]
         for item in week.items:
             where = " › ".join(item.path)
-            lines.append(f"- [ ] {KIND_LABEL[item.kind]}{item.title} ({item.hours:g} h) — {where}")
+            covers = f": {'; '.join(item.covers)}" if item.covers and item.kind != "review" else ""
+            lines.append(f"- [ ] {KIND_LABEL[item.kind]}{item.title} ({item.hours:g} h){covers} — {where}")
         if tips and week.week in tips:
             lines += ["", f"> {tips[week.week]}"]
-    if plan.unscheduled:
-        lines += ["", "## Did not fit", ""]
+    missed = [x for x in plan.unscheduled if x.kind != "deepening"]
+    optional = [x for x in plan.unscheduled if x.kind == "deepening"]
+    if missed:
         # With its path: "Core Concepts" alone could be any of eight sections.
-        lines += [
-            f"- {title} ({hours:g} h) — {' › '.join(plan.paths.get(topic_id, ()))}"
-            for topic_id, title, hours in plan.unscheduled
-        ]
+        lines += ["", "## Did not fit", "", *(_leftover(plan, x) for x in missed)]
+    if optional:
+        lines += ["", "## Optional deepening", "", "The rest of what the goal builds on, after it:", ""]
+        lines += [_leftover(plan, x) for x in optional]
     return "\n".join(lines) + "\n"
+
+
+def _leftover(plan: Plan, leftover) -> str:
+    return f"- {leftover.title} ({leftover.hours:g} h) — {' › '.join(plan.paths.get(leftover.topic_id, ()))}"
 
 
 def to_ics(plan: Plan) -> bytes:

@@ -42,12 +42,20 @@ def load_card_questions(cards_dir: Path) -> dict[tuple[str, ...], list[tuple[str
 
 
 def week_tips(plan: Plan, questions: dict[tuple[str, ...], list[tuple[str, str]]]) -> dict[int, str]:
-    """One self-check question per week from its topics, none repeated across weeks."""
+    """Each week's checkpoint (a self-check from its sub-topics' entries, or a small exercise);
+    a week without one gets its topics' first unused card question, none repeated across weeks."""
     tips: dict[int, str] = {}
     used: set[str] = set()
     for week in plan.weeks:
+        if week.checkpoint is not None:
+            check = week.checkpoint
+            tips[week.week] = (
+                f"Check yourself: {check.text} (Answer: {check.answer})" if check.answer else check.text
+            )
+            used.add(check.text)
+            continue
         for item in week.items:
-            if item.kind != "learn":
+            if item.kind not in ("learn", "essentials"):
                 continue
             fresh = [(q, a) for q, a in questions.get(item.path, []) if q not in used]
             if fresh:

@@ -1,31 +1,42 @@
 """From a learner's request to a plan: resolve the goal and known topics, dates and weeks.
 
 A goal is a track ("mlops-engineer" or "MLOps engineer"), topic ids or titles
-separated by commas, or free text. Free text is matched with the embedder
-against the tracks' descriptions and the units' breadcrumbs: a clearly
-matching track wins, else the best few units become the targets.
+separated by commas, or free text, which `app.plan.goals` matches with a
+confidence: a goal it is not sure about is asked back (`GoalUnclear`, with the
+candidates to pick from), never guessed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.errors import TutorError
 from app.plan.curriculum import Curriculum
+from app.plan.feasibility import MAX_WEEKS
+from app.plan.goals import Candidate, GoalResolver, Resolution
 from app.plan.schedule import Plan, make_plan
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-TRACK_MATCH = 0.45  # cosine at which free text names a track
-UNIT_MATCH = 0.35  # cosine at which free text names a unit
-TRACK_MARGIN = 0.1
-MAX_FREE_TARGETS = 3
-MAX_WEEKS = 520
+    from ingest.entries import Entry
+
+
+class GoalUnclear(TutorError):
+    """A free-text goal that could mean several parts of the roadmap: the learner picks one."""
+
+    def __init__(self, goal: str, candidates: tuple[Candidate, ...]) -> None:
+        self.goal = goal
+        self.candidates = candidates
+        options = "; ".join(f"{c.label} [{c.id}]" for c in candidates)
+        super().__init__(
+            f"the goal {goal!r} could mean several things: pick one of {options} and name it as the goal"
+        )
 
 
 def parse_date(text: str | None, what: str) -> date | None:
@@ -56,13 +67,19 @@ def next_monday(today: date) -> date:
 class StudyPlanner:
     """Plans for the roadmap's curriculum; the embedder is only used for free-text goals."""
 
-    def __init__(self, curriculum: Curriculum, embeddings: Callable[[], Embeddings] | None = None) -> None:
-        """`embeddings` builds the embedder on first need (only free-text goals need it)."""
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        embeddings: Callable[[], Embeddings] | None = None,
+        entries: Iterable[Entry] = (),
+        cache_dir: Path | None = None,
+    ) -> None:
+        """`embeddings` builds the embedder on first need (only free-text goals need it);
+        `entries` (the topic entries) describe the units to the goal matcher, whose vectors
+        are kept in `cache_dir`."""
         self.curriculum = curriculum
         self.tree = curriculum.tree
-        self._embeddings_factory = embeddings
-        self._embeddings: Embeddings | None = None
-        self._vectors = None
+        self.goals = GoalResolver(curriculum, embeddings, entries, cache_dir)
 
     def plan(self, request: PlanRequest, today: date | None = None) -> Plan:
         start = request.start or next_monday(today or date.today())
@@ -96,46 +113,32 @@ class StudyPlanner:
         return weeks
 
     def known(self, items: tuple[str, ...]) -> set[str]:
+        """Node ids at the granularity named: a topic ("Python") credits that topic only, a unit,
+        section or area credits its units."""
         known: set[str] = set()
         for item in items:
             node_id = self.tree.find(item.strip())
             if node_id is None:
                 raise TutorError(f"unknown topic {item!r}: use an id or a title from 'tutor topics'")
-            known.update(self.tree.unit_of(node_id))
+            known.update([node_id] if self.tree[node_id].kind == "topic" else self.tree.unit_of(node_id))
         return known
 
+    def resolve(self, goal: str) -> Resolution:
+        """What the goal resolves to (see `app.plan.goals`), without raising."""
+        return self.goals.resolve(goal)
+
     def targets(self, goal: str) -> list[str]:
-        tracks = self.curriculum.tracks
+        """The goal's target units; a goal to pick among raises `GoalUnclear`, one off the roadmap
+        a `TutorError`."""
         text = goal.strip()
-        for track in tracks.values():
-            if text.casefold() in (track.id.casefold(), track.title.casefold()):
-                return list(track.targets)
-        parts = [p.strip() for p in text.split(",") if p.strip()]
-        found = [self.tree.find(p) for p in parts]
-        if parts and all(found):
-            return [u for node_id in found for u in self.tree.unit_of(node_id)]
-        return self._match_free_text(text)
-
-    def _match_free_text(self, text: str) -> list[str]:
-        import numpy as np
-
-        if self._embeddings_factory is None:
+        resolution = self.goals.resolve(text)
+        if resolution.status in ("named", "matched"):
+            return resolution.targets
+        if resolution.status == "ask":
+            raise GoalUnclear(text, resolution.candidates)
+        if not self.goals.can_match:
             raise TutorError(f"no track or topic is named {text!r}; see 'tutor topics' for names")
-        embeddings = self._embeddings = self._embeddings or self._embeddings_factory()
-        tracks = list(self.curriculum.tracks.values())
-        units = self.tree.units
-        if self._vectors is None:
-            texts = [f"{t.title}: {t.description}" for t in tracks] + [" > ".join(u.path) for u in units]
-            self._vectors = np.asarray(embeddings.embed_documents(texts))
-        query = np.asarray(embeddings.embed_query(text))
-        scores = self._vectors @ query
-        track_scores, unit_scores = scores[: len(tracks)], scores[len(tracks) :]
-        # A track named outright ("become a data engineer") beats a slightly closer single unit.
-        best_track = track_scores.max() if len(tracks) else -1.0
-        if best_track >= TRACK_MATCH and best_track >= unit_scores.max() - TRACK_MARGIN:
-            return list(tracks[int(track_scores.argmax())].targets)
-        best = np.argsort(-unit_scores, kind="stable")[:MAX_FREE_TARGETS]
-        chosen = [units[i].id for i in best if unit_scores[i] >= UNIT_MATCH]
-        if not chosen:
-            raise TutorError(f"the goal {text!r} matches nothing in the roadmap; name a track or topics")
-        return chosen
+        raise TutorError(
+            f"the goal {text!r} is not something the roadmap covers; "
+            "name a track, topics, or a skill it lists"
+        )

@@ -1,48 +1,30 @@
-"""The study planner: a deterministic weekly schedule in prerequisite order.
+"""The study planner: a deterministic weekly plan that reaches the learner's goal.
 
-Input: targets (unit ids), known units, hours per week, number of weeks, start
-date. Every prerequisite not already known is pulled in; units are taken in
-prerequisite order (ties in roadmap order) and laid into weeks without ever
-exceeding the weekly hours. A unit longer than the time left in a week
-continues the next week. From week two on, part of each week is reserved for
-reviewing the previous week; when the last required unit of an area is done, a
-small hands-on project closes that phase. What does not fit is listed, not
-squeezed in. Hours are counted in tenths internally, so sums never drift.
+Input: targets (unit ids), what the learner knows (unit, topic, section or
+area ids), hours per week, number of weeks, start date. When the full path
+(every missing prerequisite in full, `app.plan.route`) fits, the plan is the
+full path. When it does not, the plan takes the fast track: each goal topic
+comes as early as its prerequisites' essentials allow, and the rest of those
+prerequisites follows as deepening while time lasts; what does not fit is
+listed, never squeezed in. Every plan says up front what the full path takes
+(`app.plan.feasibility`), and each week names its sub-topics, a checkpoint and
+the goal topic it serves. Same input, same plan.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from app.core.errors import TutorError
 from app.plan.curriculum import Curriculum
+from app.plan.feasibility import Feasibility, Route, assess
+from app.plan.route import Router, Step
+from app.plan.weeks import Checkpoint, Item, Leftover, Week, area_of
 
-REVIEW_SHARE = 0.10  # of each week's hours, from week 2 on
-MIN_REVIEW_TENTHS = 5  # at least half an hour
-PROJECT_SHARE = 0.15  # of the phase's learning hours
-MIN_PROJECT_TENTHS, MAX_PROJECT_TENTHS = 20, 100  # 2 to 10 hours, and never more than a week holds
-
-
-@dataclass(frozen=True)
-class Item:
-    topic_id: str
-    title: str
-    path: tuple[str, ...]
-    hours: float
-    kind: str  # "learn" | "review" | "project"
-
-
-@dataclass
-class Week:
-    week: int
-    start: date
-    items: list[Item] = field(default_factory=list)
-
-    @property
-    def hours(self) -> float:
-        return round(sum(i.hours for i in self.items), 1)
+__all__ = ["Checkpoint", "Item", "Leftover", "Plan", "Week", "make_plan"]
 
 
 @dataclass
@@ -50,23 +32,50 @@ class Plan:
     goal: str
     targets: list[str]
     weeks: list[Week]
-    unscheduled: list[tuple[str, str, float]]  # (topic id, title, hours)
+    unscheduled: list[Leftover]
     hours_per_week: float
     paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of unscheduled topics
+    mode: str = "full"  # "full" | "fast-track"
+    feasibility: Feasibility | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # unit id → its unambiguous title
+    known_targets: list[str] = field(default_factory=list)  # targets the learner knows already
 
     @property
     def total_hours(self) -> float:
         return round(sum(w.hours for w in self.weeks), 1)
 
+    def label(self, unit: str) -> str:
+        return self.labels.get(unit, unit)
+
+    @property
+    def goals(self) -> list[str]:
+        """The goal topics: the targets the learner does not know yet."""
+        return [t for t in self.targets if t not in self.known_targets]
+
+    @property
+    def goal_labels(self) -> list[str]:
+        return [self.label(t) for t in self.goals]
+
     def to_json(self) -> dict:
         return {
             "goal": self.goal,
             "targets": self.targets,
+            "goals": self.goals,
+            "mode": self.mode,
+            "feasibility": self.feasibility.to_json() if self.feasibility else None,
             "weeks": [
                 {
                     "week": w.week,
                     "start": w.start.isoformat(),
                     "hours": w.hours,
+                    "serves": w.serves,
+                    "checkpoint": None
+                    if w.checkpoint is None
+                    else {
+                        "text": w.checkpoint.text,
+                        "answer": w.checkpoint.answer,
+                        "about": w.checkpoint.about,
+                    },
                     "items": [
                         {
                             "topic_id": i.topic_id,
@@ -74,13 +83,18 @@ class Plan:
                             "path": list(i.path),
                             "hours": i.hours,
                             "kind": i.kind,
+                            "topics": list(i.topics),
+                            "covers": list(i.covers),
+                            "serves": i.serves,
                         }
                         for i in w.items
                     ],
                 }
                 for w in self.weeks
             ],
-            "unscheduled": [{"topic_id": t, "title": n, "hours": h} for t, n, h in self.unscheduled],
+            "unscheduled": [
+                {"topic_id": t, "title": n, "hours": h, "kind": k} for t, n, h, k in self.unscheduled
+            ],
             "total_hours": self.total_hours,
         }
 
@@ -89,12 +103,12 @@ def make_plan(
     curriculum: Curriculum,
     goal: str,
     targets: list[str],
-    known: set[str],
+    known: Iterable[str],
     hours_per_week: float,
     weeks: int,
     start: date,
 ) -> Plan:
-    """Lay the targets and their missing prerequisites into weeks."""
+    """Lay the targets and what they need into weeks: the full path if it fits, else the fast track."""
     if hours_per_week < 0.1:
         raise TutorError("hours per week must be at least 0.1")
     if weeks <= 0:
@@ -102,98 +116,71 @@ def make_plan(
     if not targets:
         raise TutorError("the goal matches no topic of the roadmap")
     tree = curriculum.tree
-    order = curriculum.in_order(curriculum.closure(set(targets)) - known)
-    last_of_area = {_area(tree, u): u for u in order}
+    known_topics = {t for node in known for t in curriculum.topics_of(node)}
+    router = Router(curriculum, known_topics)
     # Rounded down: 7.75 h a week is a 7.7 h budget, never 7.8.
-    calendar = _Calendar(weeks, start, math.floor(hours_per_week * 10 + 1e-9))
-    phase: dict[str, int] = {}
-    unscheduled: list[tuple[str, str, float]] = []
+    budget = math.floor(hours_per_week * 10 + 1e-9)
 
-    for unit in order:
-        node = tree[unit]
-        total = int(round(curriculum.hours[unit] * 10))
-        left = calendar.fill(total, lambda tenths, n=node: Item(n.id, n.title, n.path, tenths / 10, "learn"))
-        area = _area(tree, unit)
-        phase[area] = phase.get(area, 0) + total - left
-        if left:
-            unscheduled.append((unit, node.title, left / 10))
-        elif last_of_area[area] == unit:
-            size = min(MAX_PROJECT_TENTHS, max(MIN_PROJECT_TENTHS, int(phase[area] * PROJECT_SHARE)))
-            size = min(size, calendar.week_room())  # a project is done within one week
-            a = tree[area]
-            if not calendar.place(Item(a.id, f"Project: {a.title}", a.path, size / 10, "project")):
-                unscheduled.append((a.id, f"Project: {a.title}", size / 10))
-    paths = {topic_id: tree[topic_id].path for topic_id, _, _ in unscheduled}
-    return Plan(goal, list(targets), calendar.used_weeks(), unscheduled, hours_per_week, paths)
+    full_steps = router.full_path(targets)
+    full = Route(full_steps, _closing(tree, full_steps, lambda s: True))
+    goal_steps, depth, optional = router.fast_track(targets)
+    fast = Route(goal_steps + depth, _closing(tree, goal_steps, lambda s: s.unit in targets), len(goal_steps))
+    laid, left = full.lay_out(tree, weeks, start, budget)
+    mode = "full"
+    if left:
+        mode = "fast-track"
+        laid, left = fast.lay_out(tree, weeks, start, budget)
+        left += [Leftover(s.unit, tree.label(s.unit), s.tenths / 10, "deepening") for s in optional]
+    # Reaching the goal topics: their steps alone, without the project that would close them.
+    feasibility = assess(tree, full, Route(goal_steps, {}), mode, weeks, start, budget)
+    _checkpoints(curriculum, laid)
+    paths = {leftover.topic_id: tree[leftover.topic_id].path for leftover in left}
+    labels = {unit: tree.label(unit) for unit in curriculum.hours}
+    known_targets = [t for t in targets if t in router.known_units]
+    return Plan(
+        goal, list(targets), laid, left, hours_per_week, paths, mode, feasibility, labels, known_targets
+    )
 
 
-class _Calendar:
-    """Weeks with a fixed budget in tenths of an hour, filled front to back."""
+def _closing(tree, steps: list[Step], counts) -> dict[int, str]:
+    """Step index → the area whose project follows it: the last counted learn step of each area."""
+    last: dict[str, int] = {}
+    for n, step in enumerate(steps):
+        if step.kind == "learn" and counts(step):
+            last[area_of(tree, step.unit)] = n
+    return {n: area for area, n in last.items()}
 
-    def __init__(self, weeks: int, start: date, budget: int) -> None:
-        self.weeks = [Week(n + 1, start + timedelta(weeks=n)) for n in range(weeks)]
-        self.budget = budget
-        self.review = max(MIN_REVIEW_TENTHS, int(budget * REVIEW_SHARE))
-        self.index = 0
-        self.used = 0
 
-    def week_room(self) -> int:
-        """The most a week from week two on can hold besides its review."""
-        return self.budget - self.review if self.review < self.budget else self.budget
+def _checkpoints(curriculum: Curriculum, weeks: list[Week]) -> None:
+    """Give each week a checkpoint: a self-check question from its sub-topics' entries, none repeated.
 
-    def _room(self) -> int:
-        return self.budget - self.used
-
-    def _next_week(self) -> bool:
-        """Move to the next week, opening it with a review of the last one's topics."""
-        previous = self.weeks[self.index]
-        self.index += 1
-        self.used = 0
-        if self.index >= len(self.weeks):
-            return False
-        learned = [i for i in previous.items if i.kind == "learn"]
-        if learned and self.review < self.budget:
-            last = learned[-1]
-            item = Item(last.topic_id, f"Review: {last.title}", last.path, self.review / 10, "review")
-            self.weeks[self.index].items.append(item)
-            self.used = self.review
-        return True
-
-    def fill(self, tenths: int, make) -> int:
-        """Schedule up to `tenths`, across weeks if needed; return what did not fit."""
-        while tenths > 0 and self.index < len(self.weeks):
-            take = min(self._room(), tenths)
-            if take <= 0:
-                self._next_week()
-                continue
-            self.weeks[self.index].items.append(make(take))
-            self.used += take
-            tenths -= take
-        return tenths
-
-    def place(self, item: Item) -> bool:
-        """Put an unsplittable item in the first week with room for it."""
-        tenths = int(round(item.hours * 10))
-        if tenths > self.budget:
-            return False
-        while self.index < len(self.weeks) and self._room() < tenths:
-            self._next_week()
-        if self.index >= len(self.weeks):
-            return False
-        self.weeks[self.index].items.append(item)
-        self.used += tenths
-        return True
-
-    def used_weeks(self) -> list[Week]:
-        """All weeks up to the last one with new work (a week of review only stays, in order)."""
-        last = max(
-            (n for n, w in enumerate(self.weeks) if any(i.kind != "review" for i in w.items)), default=-1
+    Courses are asked about before essentials (a week's course is its main work). A
+    week whose sub-topics have no unused question gets a small exercise on its
+    first sub-topic instead, and a week of only a project checks the project.
+    """
+    checks = {(p.unit, p.name): p.checks for u in curriculum.hours for p in curriculum.syllabus.pieces(u)}
+    used: set[str] = set()
+    for week in weeks:
+        work = sorted(
+            (i for i in week.items if i.kind in ("learn", "essentials")), key=lambda i: i.kind != "learn"
         )
-        return self.weeks[: last + 1]
-
-
-def _area(tree, unit: str) -> str:
-    node = tree[unit]
-    while node.parent is not None:
-        node = tree[node.parent]
-    return node.id
+        found = None
+        for item in work:
+            for name in item.covers:
+                fresh = [(q, a) for q, a in checks.get((item.topic_id, name), ()) if q not in used]
+                if fresh:
+                    found = Checkpoint(fresh[0][0], fresh[0][1], name)
+                    used.add(fresh[0][0])
+                    break
+            if found:
+                break
+        if found is None and work and work[0].covers:
+            name = work[0].covers[0]
+            found = Checkpoint(
+                f"Explain {name} in your own words and work through one small example of it.", about=name
+            )
+        if found is None:
+            projects = [i for i in week.items if i.kind == "project"]
+            if projects:
+                found = Checkpoint(f"Finish and show your {projects[0].title[len('Project: ') :]} project.")
+        week.checkpoint = found

@@ -51,6 +51,7 @@ class SkillTree:
 
     def __init__(self, nodes: dict[str, Node]) -> None:
         self.nodes = nodes
+        self._shared: set[str] | None = None  # unit titles used more than once, on first `label`
 
     @classmethod
     def from_markdown(cls, markdown: str, title: str) -> SkillTree:
@@ -84,6 +85,19 @@ class SkillTree:
                 return [parent]
             parent = self.nodes[parent].parent
         return []
+
+    def label(self, node_id: str) -> str:
+        """A unit's or area's title, with its parent's when other units share it.
+
+        "Core Concepts" alone names eight units; "Probability Theory › Core Concepts" names one.
+        """
+        if self._shared is None:
+            titles = [n.title.casefold() for n in self.nodes.values() if n.unit or n.kind == "area"]
+            self._shared = {t for t in titles if titles.count(t) > 1}
+        node = self.nodes[node_id]
+        if node.title.casefold() in self._shared and node.parent is not None:
+            return f"{self.nodes[node.parent].title} › {node.title}"
+        return node.title
 
     def descendants(self, node_id: str) -> list[str]:
         found: list[str] = []

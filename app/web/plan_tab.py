@@ -1,9 +1,13 @@
-"""The "Study plan" tab: a form over `StudyPlanner`, the plan as a table, and its exports.
+"""The "Study plan" tab: a form over `StudyPlanner`, the plan as a picture and a table, and its exports.
 
-The plan is computed by code and shown at once; the model's summary, which may
-take seconds or fail, fills in afterwards as a second event. Exports are
-written to a fresh temp folder per request, so sessions never share files.
-What the learner typed and what the cards say is escaped before it is shown.
+The plan opens with what the full path takes and the plan's choice, with the
+alternatives side by side (more weeks, more hours, the fast track to every
+goal topic); a goal that could mean several things is asked back with the
+readings to pick from. The plan is computed by code and shown at once; the
+model's summary, which may take seconds or fail, fills in afterwards as a
+second event. Exports are written to a fresh temp folder per request, so
+sessions never share files. What the learner typed and what the cards say is
+escaped before it is shown.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 from app.core.errors import TutorError
 from app.plan.export import to_ics, to_markdown
 from app.plan.notes import summarize, week_tips
-from app.plan.planner import PlanRequest, parse_date
+from app.plan.planner import GoalUnclear, PlanRequest, parse_date
 from app.plan.schedule import Plan
 from app.web.markup import WARNING, escape
+from app.web.plan_chart import timeline
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -30,12 +35,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEADERS = ["week", "starts", "hours", "kind", "topic", "roadmap path"]
-DATATYPES = ["number", "str", "number", "str", "str", "str"]
-COLUMN_WIDTHS = ["7%", "11%", "7%", "8%", "27%", "40%"]
+HEADERS = ["week", "starts", "hours", "kind", "topic", "sub-topics", "toward", "roadmap path"]
+DATATYPES = ["number", "str", "number", "str", "str", "str", "str", "str"]
+COLUMN_WIDTHS = ["6%", "9%", "6%", "8%", "17%", "25%", "12%", "17%"]
 DEFAULT_HOURS, DEFAULT_WEEKS = 8, 12
 MAX_LISTED = 8  # unscheduled topics named in the header; the checklist has them all
 FAILED = WARNING + "something went wrong making that plan; details are in the server log"
+CHOOSE = "Your goal could mean several parts of the roadmap: pick the one you mean below."
 NOTHING_LEFT = "Nothing to schedule: every topic this goal needs is marked as already known."
 MD_NAME, ICS_NAME = "study-plan.md", "study-plan.ics"
 
@@ -50,13 +56,14 @@ class PlanResult:
 
 
 def topic_choices(tree: SkillTree) -> list[tuple[str, str]]:
-    """(breadcrumb, id) for every area, section and unit, in roadmap order.
+    """(breadcrumb, id) for every area, section, unit and topic, in roadmap order.
 
-    Breadcrumbs, not bare titles: "Core Concepts" alone names eight different units.
+    Breadcrumbs, not bare titles: "Core Concepts" alone names eight different units. A
+    topic ("… › Core Languages › Python") credits that topic only.
     """
     choices = []
     for node in tree.nodes.values():
-        if node.kind in ("area", "section") or node.unit:
+        if node.kind in ("area", "section", "topic") or node.unit:
             titles, parent = [node.title], node.parent
             while parent is not None:
                 titles.append(tree[parent].title)
@@ -88,41 +95,88 @@ def plan_request(
 
 
 def plan_rows(plan: Plan) -> list[list[Any]]:
-    """One table row per scheduled item."""
+    """One table row per scheduled item: what it covers that week and the goal topic it leads to."""
     return [
-        [week.week, week.start.isoformat(), item.hours, item.kind, item.title, " › ".join(item.path)]
+        [
+            week.week,
+            week.start.isoformat(),
+            item.hours,
+            item.kind,
+            item.title,
+            "; ".join(item.covers),
+            plan.label(item.serves) if item.serves else "",
+            " › ".join(item.path),
+        ]
         for week in plan.weeks
         for item in week.items
     ]
 
 
-def plan_header(plan: Plan, tree: SkillTree | None = None) -> str:
-    """What the plan adds up to, and what did not fit, as escaped Markdown.
+def plan_header(plan: Plan) -> str:
+    """What the goal takes and the plan's choice, the goal topics, and what did not fit, as escaped Markdown.
 
-    With the tree, subsections that did not fit are named with their section:
-    "Core Concepts" alone could be any of eight.
+    Titles are the plan's labels: "Core Concepts" alone could be any of eight units.
     """
     if not plan.weeks:
         return NOTHING_LEFT
     lines = [
         f"**{escape(plan.goal)}**: {len(plan.weeks)} weeks from {plan.weeks[0].start.isoformat()}, "
-        f"{plan.total_hours:g} h at up to {plan.hours_per_week:g} h a week, in prerequisite order."
+        f"{plan.total_hours:g} h at up to {plan.hours_per_week:g} h a week."
     ]
-    if plan.unscheduled:
-        left = sum(hours for _, _, hours in plan.unscheduled)
-        titles = [escape(_qualified(tree, topic_id, title)) for topic_id, title, _ in plan.unscheduled]
+    if plan.feasibility is not None:
+        lines.append(escape(plan.feasibility.summary(plan.hours_per_week, len(plan.weeks))))
+    lines.append("Goal topics (★ in the timeline): " + escape(", ".join(plan.goal_labels)) + ".")
+    missed = [x for x in plan.unscheduled if x.kind != "deepening"]
+    optional = [x for x in plan.unscheduled if x.kind == "deepening"]
+    if missed:
+        left = sum(x.hours for x in missed)
+        titles = [escape(x.title) for x in missed]
         more = len(titles) - MAX_LISTED
         named = ", ".join(titles[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
         lines.append(
-            f"Did not fit: {len(titles)} topics ({left:g} h): {named}. More weeks or hours would fit them."
+            f"Did not fit: {len(titles)} items ({left:g} h): {named}. More weeks or hours would fit them."
+        )
+    if optional:
+        hours = sum(x.hours for x in optional)
+        lines.append(
+            f"Optional deepening after the goal: {len(optional)} courses ({hours:g} h), "
+            "listed in the checklist."
         )
     return "\n\n".join(lines)
 
 
-def _qualified(tree: SkillTree | None, topic_id: str, title: str) -> str:
-    if tree is None or topic_id not in tree or tree[topic_id].kind != "subsection":
-        return title
-    return f"{tree[tree[topic_id].parent].title} › {title}"
+def alternatives(plan: Plan) -> str:
+    """The plan next to its alternatives, one column each: hours a week, weeks, and what each covers."""
+    f = plan.feasibility
+    if f is None or not plan.weeks:
+        return ""
+    hours, weeks = plan.hours_per_week, len(plan.weeks)
+    this = "the full path" if f.mode == "full" else "fast track: goal topics first, then depth"
+    columns = [("This plan", f"{hours:g}", f"{weeks}", this)]
+    if f.mode != "full":
+        columns += [
+            ("More weeks", f"{hours:g}", _weeks(f.full_path_weeks), "the full path"),
+            ("More hours", _hours(f.full_path_hours_per_week), f"{weeks}", "the full path"),
+            ("Goal topics, this pace", f"{hours:g}", _weeks(f.goal_weeks), "every goal topic"),
+            ("Goal topics, these weeks", _hours(f.goal_hours_per_week), f"{weeks}", "every goal topic"),
+        ]
+    header = "| | " + " | ".join(name for name, *_ in columns) + " |"
+    rows = [
+        header,
+        "|---" * (len(columns) + 1) + "|",
+        "| hours a week | " + " | ".join(c[1] for c in columns) + " |",
+        "| weeks | " + " | ".join(c[2] for c in columns) + " |",
+        "| covers | " + " | ".join(c[3] for c in columns) + " |",
+    ]
+    return "\n".join(rows)
+
+
+def _weeks(value: int | None) -> str:
+    return "over ten years" if value is None else f"{value}"
+
+
+def _hours(value: float | None) -> str:
+    return "more than a week has" if value is None else f"{value:g}"
 
 
 def tips_markdown(tips: dict[int, str]) -> str:
@@ -162,7 +216,8 @@ class PlanTab:
         until: str | None,
         start: str | None,
     ) -> tuple:
-        """Outputs: header, tips, table rows, checklist, calendar, summary (cleared), session result."""
+        """Outputs: header, alternatives, timeline, tips, table rows, checklist, calendar, summary
+        (cleared), the readings to pick from (hidden unless the goal is unclear), session result."""
         import gradio as gr
 
         try:
@@ -172,18 +227,25 @@ class PlanTab:
             tips = week_tips(plan, self.questions)
             folder = Path(tempfile.mkdtemp(prefix="study-plan-"))
             markdown, calendar = write_exports(plan, tips, folder)
+            picture = timeline(plan, self.planner.tree)
+        except GoalUnclear as unclear:
+            choices = [(c.label, c.id) for c in unclear.candidates]
+            return _nothing(CHOOSE, gr.update(choices=choices, value=None, visible=True))
         except TutorError as exc:
             return _nothing(f"{WARNING}{escape(str(exc))}")
         except Exception:
             log.exception("planning for %r failed", str(goal)[:200])
             return _nothing(FAILED)
         return (
-            plan_header(plan, self.planner.tree),
+            plan_header(plan),
+            alternatives(plan),
+            gr.update(value=picture, visible=True),
             tips_markdown(tips),
             plan_rows(plan),
             gr.update(value=str(markdown), visible=True),
             gr.update(value=str(calendar), visible=True),
             "",
+            gr.update(choices=[], value=None, visible=False),
             PlanResult(plan, tips, folder),
         )
 
@@ -222,7 +284,7 @@ class PlanTab:
                 value=[],
                 multiselect=True,
                 label="Already known",
-                info="Left out of the plan, with what they cover",
+                info="Areas, units or single topics (“… › Core Languages › Python”): left out of the plan",
             )
         with gr.Row():
             hours = gr.Number(DEFAULT_HOURS, label="Hours per week")
@@ -231,11 +293,14 @@ class PlanTab:
             start = gr.Textbox(label="Start (YYYY-MM-DD)", info="Empty: next Monday")
         button = gr.Button("Make plan", variant="primary")
         header = gr.Markdown()
+        choice = gr.Radio([], label="Which did you mean?", visible=False)
+        options = gr.Markdown()
         summary = gr.Markdown()
         with gr.Row():
             checklist = gr.DownloadButton("Checklist (.md)", visible=False, size="md")
             calendar = gr.DownloadButton("Calendar (.ics)", visible=False, size="md")
-        with gr.Accordion("Self-check questions, one a week", open=False):
+        picture = gr.Plot(label="Timeline", visible=False)
+        with gr.Accordion("Checkpoints, one a week", open=False):
             tips = gr.Markdown()
         table = gr.Dataframe(
             headers=HEADERS,
@@ -247,23 +312,23 @@ class PlanTab:
             max_height=600,
         )
         result = gr.State(None)
-        button.click(
-            self.make,
-            [goal, known, hours, weeks, until, start],
-            [header, tips, table, checklist, calendar, summary, result],
-            api_name="make_plan",
-        ).then(
-            self.add_summary,
-            result,
-            [summary, checklist],
-            api_visibility="private",
-            show_progress="minimal",
+        form = [goal, known, hours, weeks, until, start]
+        shown = [header, options, picture, tips, table, checklist, calendar, summary, choice, result]
+        summarize = {"api_visibility": "private", "show_progress": "minimal"}
+        button.click(self.make, form, shown, api_name="make_plan").then(
+            self.add_summary, result, [summary, checklist], **summarize
         )
+        # Picking a reading makes it the goal and plans again.
+        choice.input(lambda picked: picked, choice, goal, api_visibility="private").then(
+            self.make, form, shown, api_visibility="private"
+        ).then(self.add_summary, result, [summary, checklist], **summarize)
 
 
-def _nothing(message: str) -> tuple:
-    """The outputs of a request without a plan: one line, and no table or files."""
+def _nothing(message: str, choices: Any = None) -> tuple:
+    """The outputs of a request without a plan: one line (with the readings to pick from, when asked),
+    no table, picture or files."""
     import gradio as gr
 
     hidden = gr.update(value=None, visible=False)
-    return message, "", [], hidden, hidden, "", None
+    choices = choices or gr.update(choices=[], value=None, visible=False)
+    return message, "", hidden, "", [], hidden, hidden, "", choices, None

@@ -1,0 +1,76 @@
+"""Study plans at scale: `python -m evals.plan_bench [N]`.
+
+N random learner profiles (a track or one to three units as the goal, up to 40
+known units and 30 known topics, 3-20 h a week, 4-26 weeks; seeded, so the
+same every run) are planned on the shipped curriculum and checked with the plan
+suite's scorer: weeks over budget, prerequisite violations counting essentials,
+known topics scheduled. Prints those counts, how many plans took the fast
+track, and the time a plan takes (what the full path and the goal take is
+measured by laying out the routes again, so it costs more than one layout).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+
+from app.core.resources import seeds_dir
+from app.plan.curriculum import Curriculum
+from app.plan.schedule import make_plan
+from app.plan.skills import SkillTree
+from evals.scorers import plan_violations
+from evals.suites import plan_rules
+
+
+def profiles(curriculum: Curriculum, count: int, seed: int = 0):
+    """(goal, targets, known, hours a week, weeks, start) for `count` random learners."""
+    rng = random.Random(seed)
+    units = sorted(curriculum.hours)
+    topics = sorted(n.id for n in curriculum.tree.nodes.values() if n.kind == "topic")
+    for _ in range(count):
+        if rng.random() < 0.5:
+            track = rng.choice(sorted(curriculum.tracks))
+            goal, targets = track, list(curriculum.tracks[track].targets)
+        else:
+            targets = rng.sample(units, rng.randint(1, 3))
+            goal = ", ".join(targets)
+        known = set(rng.sample(units, rng.randint(0, 40))) | set(rng.sample(topics, rng.randint(0, 30)))
+        hours = round(rng.uniform(3, 20) * 2) / 2
+        yield (
+            goal,
+            targets,
+            known,
+            hours,
+            rng.randint(4, 26),
+            date(2027, 1, 4) + timedelta(weeks=rng.randint(0, 52)),
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    count = int((argv or sys.argv[1:] or ["300"])[0])
+    curriculum = Curriculum.load(SkillTree.from_file(seeds_dir() / "ai-engineer-skills.md"))
+    counts = {"budget": 0, "prerequisite": 0, "known": 0}
+    weeks = fast = 0
+    seconds = []
+    for goal, targets, known, hours, span, start in profiles(curriculum, count):
+        began = time.perf_counter()
+        plan = make_plan(curriculum, goal, targets, known, hours, span, start)
+        seconds.append(time.perf_counter() - began)
+        found = plan_violations(plan.to_json()["weeks"], plan_rules(curriculum, known), hours)
+        counts = {k: counts[k] + found[k] for k in counts}
+        weeks += len(plan.weeks)
+        fast += plan.mode == "fast-track"
+    print(f"{count} random profiles, {weeks} weeks, {fast} on the fast track")
+    print(
+        f"{counts['budget']} weeks over budget, {counts['prerequisite']} prerequisite violations "
+        f"(essentials counted), {counts['known']} known topics scheduled"
+    )
+    print(f"a plan: median {statistics.median(seconds) * 1000:.0f} ms, slowest {max(seconds) * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""app/plan/route.py: the full path and the fast track, on the shipped roadmap and curriculum.
+
+The fast track reaches each goal topic with only the essentials of what it lacks, and
+what the learner knows counts topic by topic. The two plans the goal-first issue was
+filed about are checked here as examples: an MLOps engineer who knows Python and Docker,
+and "probability and statistics" in four weeks.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+import pytest
+
+from app.core.resources import seeds_dir
+from app.plan.curriculum import Curriculum
+from app.plan.planner import StudyPlanner
+from app.plan.route import Router
+from app.plan.schedule import Plan, make_plan
+from app.plan.skills import SkillTree
+
+START = date(2027, 1, 4)
+CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
+PYTHON = f"{CORE_LANGUAGES}/python"
+DOCKER = "cloud-computing-and-mlops/containerization-and-orchestration/docker"
+KUBERNETES = "cloud-computing-and-mlops/containerization-and-orchestration/kubernetes"
+NETWORKING = "cloud-computing-and-mlops/cloud-infrastructure/networking"
+CLOUD_BASICS = "cloud-computing-and-mlops/cloud-computing-fundamentals/core-concepts"
+MLOPS_BASICS = "cloud-computing-and-mlops/mlops-fundamentals/core-concepts"
+SERVING = "cloud-computing-and-mlops/model-deployment/serving-models"
+
+
+@functools.cache
+def shipped() -> Curriculum:
+    return Curriculum.load(SkillTree.from_file(seeds_dir() / "ai-engineer-skills.md"))
+
+
+@pytest.fixture(scope="module")
+def curriculum() -> Curriculum:
+    return shipped()
+
+
+def tenths(pieces) -> int:
+    return sum(p.tenths for p in pieces)
+
+
+def goal_hours(plan: Plan) -> float:
+    goals = set(plan.goals)
+    return sum(
+        i.hours
+        for w in plan.weeks
+        for i in w.items
+        if i.kind in ("learn", "essentials") and i.topic_id in goals
+    )
+
+
+def work_hours(plan: Plan) -> float:
+    return sum(i.hours for w in plan.weeks for i in w.items if i.kind != "review")
+
+
+# --- what a unit holds for a learner ------------------------------------------------------
+
+
+def test_essentials_are_the_named_topics_at_their_share(curriculum: Curriculum) -> None:
+    router = Router(curriculum, set())
+    essentials = router.essentials(NETWORKING)
+    spec = curriculum.essentials[NETWORKING]
+    assert tenths(essentials) == round(spec.share * curriculum.hours[NETWORKING] * 10)
+    assert {p.topic for p in essentials} == set(spec.topics)
+    # The course is all of it; the deepening is what the essentials leave.
+    assert tenths(router.course(NETWORKING)) == curriculum.hours[NETWORKING] * 10
+    assert tenths(router.essentials(NETWORKING)) + tenths(router.deepening(NETWORKING)) == tenths(
+        router.course(NETWORKING)
+    )
+
+
+def test_knowing_python_credits_python_not_the_whole_unit(curriculum: Curriculum) -> None:
+    planner = StudyPlanner(curriculum)
+    assert planner.known(("Python",)) == {PYTHON}
+    router = Router(curriculum, set(curriculum.topics_of(PYTHON)))
+    # Core Languages' essentials are Python: known, so none are needed...
+    assert router.essentials(CORE_LANGUAGES) == ()
+    assert CORE_LANGUAGES not in router.known_units
+    # ... and its course keeps C++/Java, R and JavaScript.
+    left = {p.topic.rsplit("/", 1)[-1] for p in router.course(CORE_LANGUAGES)}
+    assert PYTHON.rsplit("/", 1)[-1] not in left and len(left) == 3
+    plan = make_plan(curriculum, "js", [CORE_LANGUAGES], {PYTHON}, 10, 4, START)
+    covered = {t for w in plan.weeks for i in w.items for t in i.topics}
+    assert covered and PYTHON not in covered
+    assert sum(i.hours for w in plan.weeks for i in w.items if i.kind == "learn") == pytest.approx(
+        tenths(router.course(CORE_LANGUAGES)) / 10
+    )
+
+
+def test_known_essential_topics_shrink_the_essentials(curriculum: Curriculum) -> None:
+    spec = curriculum.essentials[NETWORKING]
+    full = tenths(Router(curriculum, set()).essentials(NETWORKING))
+    half = tenths(Router(curriculum, {spec.topics[0]}).essentials(NETWORKING))
+    assert 0 < half < full
+    assert Router(curriculum, set(spec.topics)).essentials(NETWORKING) == ()
+
+
+# --- the routes --------------------------------------------------------------------------
+
+
+def test_the_full_path_learns_everything_in_full(curriculum: Curriculum) -> None:
+    router = Router(curriculum, set())
+    steps = router.full_path([KUBERNETES])
+    assert all(s.kind == "learn" for s in steps)
+    assert {s.unit for s in steps} == curriculum.closure({KUBERNETES})
+    assert steps[-1].unit == KUBERNETES
+    # With the budget for it, the plan is the full path: no essentials, nothing left over.
+    plan = make_plan(curriculum, "k8s", [KUBERNETES], set(), 20, 20, START)
+    assert plan.mode == "full" and not plan.unscheduled
+    assert not [i for w in plan.weeks for i in w.items if i.kind == "essentials"]
+
+
+def test_the_fast_track_prepares_each_goal_topic_with_essentials(curriculum: Curriculum) -> None:
+    router = Router(curriculum, set())
+    goal, depth, optional = router.fast_track([KUBERNETES])
+    # Kubernetes after the essentials of Docker and networking, which need cloud basics first.
+    assert [(s.unit, s.kind) for s in goal][-1] == (KUBERNETES, "learn")
+    prepared = [s.unit for s in goal if s.kind == "essentials"]
+    assert prepared.index(CLOUD_BASICS) < prepared.index(NETWORKING)
+    assert {DOCKER, NETWORKING} <= set(prepared)
+    # Then the rest of Docker and networking; what lies further back is only listed.
+    assert {s.unit for s in depth if s.kind == "learn"} == {DOCKER, NETWORKING}
+    assert CLOUD_BASICS in {s.unit for s in optional}
+    assert all(s.serves is None for s in depth + optional)
+
+
+def test_a_goal_topic_comes_after_the_goal_topics_it_builds_on(curriculum: Curriculum) -> None:
+    goal, _, _ = Router(curriculum, set()).fast_track([SERVING, MLOPS_BASICS])
+    learned = [s.unit for s in goal if s.kind == "learn"]
+    assert learned.index(MLOPS_BASICS) < learned.index(SERVING)
+
+
+# --- the plans the issue was filed about ---------------------------------------------------
+
+
+def test_an_mlops_engineer_who_knows_python_and_docker_starts_on_mlops(curriculum: Curriculum) -> None:
+    planner = StudyPlanner(curriculum)
+    track = curriculum.tracks["mlops-engineer"]
+    plan = make_plan(
+        curriculum, "MLOps engineer", list(track.targets), planner.known(("Python", "Docker")), 10, 16, START
+    )
+    assert plan.mode == "fast-track"
+    assert DOCKER in plan.known_targets and DOCKER not in plan.goals
+    first_goal = min(
+        w.week for w in plan.weeks for i in w.items if i.kind == "learn" and i.topic_id in plan.goals
+    )
+    assert first_goal == 1
+    assert goal_hours(plan) / work_hours(plan) >= 0.5
+    assert all(w.serves for w in plan.weeks)  # every week works toward a goal topic
+    assert plan.feasibility.full_path_hours > 160 and plan.feasibility.full_path_weeks > 16
+
+
+def test_probability_and_statistics_in_four_weeks_is_about_them(curriculum: Curriculum) -> None:
+    planner = StudyPlanner(curriculum)
+    targets = planner.targets("Probability Theory, Statistics")
+    plan = make_plan(curriculum, "probability and statistics", targets, set(), 7, 4, START)
+    assert plan.mode == "fast-track"
+    assert {i.topic_id for w in plan.weeks for i in w.items if i.kind == "learn"} <= set(targets)
+    assert goal_hours(plan) / work_hours(plan) >= 0.75
+    # Nothing of Core Languages: the maths does not need Python first.
+    assert CORE_LANGUAGES not in {i.topic_id for w in plan.weeks for i in w.items}
