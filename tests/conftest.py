@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["plugins.models", "plugins.index", "plugins.cli", "plugins.live"]
+pytest_plugins = ["plugins.models", "plugins.index", "plugins.cli", "plugins.live", "plugins.learners"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
