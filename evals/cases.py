@@ -63,6 +63,24 @@ class PlanProfile:
     start: str | None = None
 
 
+@dataclass(frozen=True)
+class GradedAnswer:
+    text: str
+    correct: bool
+    kind: str
+
+
+@dataclass(frozen=True)
+class GradingCase:
+    """A self-check item (question and key, verbatim from the data) and learners' labelled answers."""
+
+    id: str
+    split: str
+    question: str
+    key: str
+    answers: list[GradedAnswer]
+
+
 def _load(name: str) -> dict:
     return yaml.safe_load((DATASETS / f"{name}.yaml").read_text(encoding="utf-8"))
 
@@ -120,3 +138,17 @@ def plans(split: str = "all", limit: int | None = None) -> list[PlanProfile]:
         for p in _load("plans")["profiles"]
     ]
     return _pick(profiles, split, limit)
+
+
+def grading(split: str = "all", limit: int | None = None) -> list[GradingCase]:
+    cases = [
+        GradingCase(
+            c["id"],
+            c["split"],
+            c["question"],
+            c["key"],
+            [GradedAnswer(str(a["text"]), bool(a["correct"]), a["kind"]) for a in c["answers"]],
+        )
+        for c in _load("grading")["cases"]
+    ]
+    return _pick(cases, split, limit)

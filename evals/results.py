@@ -132,8 +132,39 @@ class LatencyMetrics(SuiteMetrics):
     cases: int = metric()
 
 
+class GradingMetrics(SuiteMetrics):
+    suite: ClassVar[str] = "grading"
+
+    agreement: float = metric(headline=True)
+    right_accepted: float = metric(headline=True)
+    wrong_rejected: float = metric(headline=True)
+    answers: int = metric()
+    items: int = metric()
+
+
+class PlacementMetrics(SuiteMetrics):
+    suite: ClassVar[str] = "placement"
+
+    agreement: float = metric(headline=True)
+    items_max: int = metric(headline=True)
+    items_mean: float = metric(headline=True)
+    known_recall: float = metric(headline=True)
+    known_precision: float = metric(headline=True)
+    all_unknown_agreement: float = metric()
+    learners: int = metric()
+
+
 METRICS: dict[str, type[SuiteMetrics]] = {
-    m.suite: m for m in (RetrievalMetrics, FollowupMetrics, AnswerMetrics, PlanMetrics, LatencyMetrics)
+    m.suite: m
+    for m in (
+        RetrievalMetrics,
+        FollowupMetrics,
+        AnswerMetrics,
+        PlanMetrics,
+        LatencyMetrics,
+        GradingMetrics,
+        PlacementMetrics,
+    )
 }
 
 
@@ -145,6 +176,8 @@ class Metrics(_Model):
     answers: AnswerMetrics | None = None
     plans: PlanMetrics | None = None
     latency: LatencyMetrics | None = None
+    grading: GradingMetrics | None = None
+    placement: PlacementMetrics | None = None
 
     def ran(self) -> dict[str, SuiteMetrics]:
         return {name: m for name in METRICS if (m := getattr(self, name)) is not None}
@@ -215,8 +248,32 @@ class PlanRecord(_Record):
     targets_accounted: float
 
 
+class GradingRecord(_Record):
+    suite: Literal["grading"] = "grading"
+    key: str
+    answer: str
+    kind: str
+    label: bool
+    graded: bool
+    score: float
+
+
+class PlacementRecord(_Record):
+    suite: Literal["placement"] = "placement"
+    asked: int
+    agreement: float
+    known: int
+    found: int
+
+
 Record = Annotated[
-    RetrievalRecord | FollowupRecord | AnswerRecord | RefusalRecord | PlanRecord,
+    RetrievalRecord
+    | FollowupRecord
+    | AnswerRecord
+    | RefusalRecord
+    | PlanRecord
+    | GradingRecord
+    | PlacementRecord,
     Field(discriminator="suite"),
 ]
 

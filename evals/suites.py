@@ -17,6 +17,7 @@ from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
 from evals.answer_suite import answers
+from evals.learner_suites import grading, placement
 from evals.progress import Progress
 from evals.results import (
     AreaMetrics,
@@ -242,4 +243,6 @@ SUITES = {
     "answers": answers,
     "plans": plans,
     "latency": latency,
+    "grading": grading,
+    "placement": placement,
 }

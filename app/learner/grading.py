@@ -36,7 +36,6 @@ FEATURES = (
     "numbers",
     "head_similarity",
     "precision",
-    "in_context",
 )
 MAX_RESPONSE = 2000
 
@@ -104,12 +103,10 @@ class Grader:
         """The numbers the calibrated model reads (see the module's docstring)."""
         head = wording.head(answer)
         siblings = self.siblings(item)
-        asked = f"{item.question} {answer}"
-        expected = f"{item.question} {item.key}"
-        vectors = self._vector([answer, item.key, item.question, head, asked, expected, *siblings])
-        mine, key, question, claim, in_question, key_in_question = vectors[:6]
+        vectors = self._vector([answer, item.key, item.question, head, *siblings])
+        mine, key, question, claim = vectors[:4]
         similarity = _dot(mine, key)
-        closest_sibling = max((_dot(mine, v) for v in vectors[6:]), default=0.0)
+        closest_sibling = max((_dot(mine, v) for v in vectors[4:]), default=0.0)
         wanted = wording.answer_terms(item.question, item.key)
         return {
             "similarity": similarity,
@@ -123,7 +120,6 @@ class Grader:
             "numbers": float(wording.number_agreement(item.key, answer)),
             "head_similarity": _dot(claim, key),
             "precision": wording.coverage(wording.terms(answer), f"{item.key} {item.question}"),
-            "in_context": _dot(in_question, key_in_question),
         }
 
     def grade(self, item: Item, answer: str, *, choice: bool = False) -> Grade:

@@ -16,10 +16,8 @@ from functools import lru_cache
 from app.answer.grounding import content_terms
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_NUMBERS = dict(
-    pair.split(":")
-    for pair in "zero:0 none:0 one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10 twice:2".split()
-)
+_NUMBER_WORDS = "zero:0 none:0 one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10 twice:2"
+_NUMBERS = dict(pair.split(":") for pair in _NUMBER_WORDS.split())
 # Pairs that turn a statement into its contrary, as word stems.
 _OPPOSITES = """
 first/last fifo/lifo befor/after increas/decreas higher/lower high/low more/less more/fewer
