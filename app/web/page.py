@@ -261,12 +261,14 @@ class TutorUI:
         from app.web.quiz_tab import QuizTab
         from app.web.review_tab import ReviewTab
 
-        with gr.Tab("Progress"):
+        with gr.Tab("Progress") as progress_tab:
             progress = ProgressTab(self.learners, self.profiles).build(profile)
         with gr.Tab("Quiz"):
             QuizTab(self.learners, self.profiles).build(profile)
-        with gr.Tab("Review"):
+        with gr.Tab("Review") as review_tab:
             review = ReviewTab(self.learners, self.profiles).build(profile)
-        for fn, inputs, outputs in (progress, review):
+        # Each view is fresh when the page opens, the profile changes or its tab is opened.
+        for tab, (fn, inputs, outputs) in ((progress_tab, progress), (review_tab, review)):
             demo.load(fn, inputs, outputs, api_visibility="private")
             profile.change(fn, inputs, outputs, api_visibility="private")
+            tab.select(fn, inputs, outputs, api_visibility="private")

@@ -163,7 +163,13 @@ class ProgressTab:
         summary = gr.Markdown()
         with gr.Row():
             bars = gr.BarPlot(
-                x="area", y="% done", title="Topics done per area (%)", y_lim=[0, 100], sort=None, height=320
+                x="area",
+                y="% done",
+                title="Topics done per area (%)",
+                y_lim=[0, 100],
+                sort=None,
+                height=400,
+                x_label_angle=-35,
             )
             plot = gr.Plot(label="The roadmap by state and mastery", format="png")
         outputs = [summary, bars, plot]

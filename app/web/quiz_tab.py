@@ -213,7 +213,7 @@ class ItemFlow:
         state = gr.State(None)
         question = gr.Markdown(START)
         text = gr.Textbox(label="Your answer", visible=False, max_length=2000, lines=2)
-        choice = gr.Radio(label="Your answer", choices=[], value=None, visible=False)
+        choice = gr.Radio(label="Your choice", choices=[], value=None, visible=False)
         submit = gr.Button("Check my answer", variant="primary", visible=False)
         result = gr.Markdown()
         with gr.Row(visible=False) as override_row:
