@@ -21,12 +21,19 @@ from evals.results import GradingMetrics, GradingRecord, PlacementMetrics, Place
 
 
 def item_for(parts: Parts, case: datasets.GradingCase) -> Item:
-    """The bank's item with this question and key (so siblings are known), else a bare one."""
+    """The bank's item with this question, as the tutor grades it, else a bare one with the case's key.
+
+    The dataset quotes the markdown line; the bank holds its text (inline code marks removed).
+    """
     bank = parts.learners.bank
     for item in bank.items:
-        if item.question == case.question and item.key == case.key:
+        if _plain(item.question) == _plain(case.question):
             return item
     return Item(case.id, "", "", case.question, case.key, "card", ())
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("`", "").split()).casefold()
 
 
 def grading(parts: Parts, split: str, limit: int | None, progress: Progress):

@@ -34,7 +34,7 @@ def browser():
 
 def keep(path: Path) -> Path:
     if NOTES.is_dir():
-        shutil.copy(path, NOTES / f"learner-{path.name}")
+        shutil.copy(path, NOTES / path.name)
     return path
 
 

@@ -93,6 +93,8 @@ class Grader:
 
     def siblings(self, item: Item) -> list[str]:
         """Keys of the other items of the same unit: what a confused learner answers instead."""
+        if item.unit_id not in self.bank.tree:
+            return []
         return [
             other.key
             for other in self.bank.under(item.unit_id)
