@@ -13,7 +13,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 from app.core.errors import TutorError, read_text
-from app.learner.store import STATES
+from app.learner.states import STATES
 
 DEFAULT_LEARNER = "me"
 

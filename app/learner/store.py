@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app.core.errors import TutorError
 from app.learner import review
 from app.learner.models import NAME_LENGTH, Answer, Learner, ReviewCard, TopicState
+from app.learner.states import STATES
 
 if TYPE_CHECKING:
     from fsrs import Card
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
     from app.learner.db import Database
 
-STATES = ("not_started", "learning", "done", "skipped")
-SOURCES = ("learner", "quiz", "placement", "import")
 _NAME = re.compile(r"^[\w.@+ -]+$")
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from app.core.errors import TutorError
 from app.learner import review
 from app.learner.models import Answer, ReviewCard, TopicState
-from app.learner.store import STATES, LearnerStore, check_name, now
+from app.learner.states import STATES
+from app.learner.store import LearnerStore, check_name, now
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import TutorError
-from app.learner.store import STATES
+from app.learner.states import STATES
 from app.web.markup import WARNING, escape
 from app.web.profile import Profiles, takes_request
 

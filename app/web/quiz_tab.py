@@ -55,7 +55,9 @@ class ItemFlow:
 
         item = self.coach.item(state["items"][state["at"]])
         total = "" if state["mode"] == "placement" else f" of {len(state['items'])}"
-        title = self.coach.tree[item.topic_id].title
+        node = self.coach.tree[item.topic_id]
+        # "Core Concepts" names eight units: say whose.
+        title = f"{self.coach.tree[node.parent].title} › {node.title}" if node.parent else node.title
         question = f"{note}**Question {state['at'] + 1}{total}** · {escape(title)}\n\n{escape(item.question)}"
         choices = self.coach.choices(item) if state["choices"] else []
         return (
@@ -136,7 +138,7 @@ class ItemFlow:
         if state["mode"] == "placement":
             unit = self.coach.bank.by_id[item_id].unit_id
             state["placed"] = [*state["placed"], [unit, result.correct]]
-        verdict = "✅ **Right.**" if result.correct else "❌ **Not quite.**"
+        verdict = "**Right.**" if result.correct else "**Not quite.**"
         shown = (
             f"{verdict} The key: {escape(result.key)}\n\n"
             f"Next review: {result.next_due.date().isoformat()}"
