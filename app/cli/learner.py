@@ -183,7 +183,10 @@ def cmd_due(args: argparse.Namespace, settings) -> int:
 
 def cmd_state(args: argparse.Namespace, settings) -> int:
     changed = _coach(settings).set_state(args.learner, args.topic, args.state)
-    print(f"{args.learner}: {args.topic} set to {args.state} ({changed} topic(s) changed)", file=sys.stderr)
+    print(
+        f"{args.learner}: {args.topic} and everything under it set to {args.state} ({changed} changed)",
+        file=sys.stderr,
+    )
     return 0
 
 

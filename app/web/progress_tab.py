@@ -140,11 +140,12 @@ class ProgressTab:
         try:
             if not topic:
                 raise TutorError("pick a topic first")
-            changed = self.coach.set_state(self.profiles.who(profile, request), topic, state)
+            self.coach.set_state(self.profiles.who(profile, request), topic, state)
         except TutorError as exc:
             return (f"{WARNING}{escape(str(exc))}", *self.view(profile, request)[1:])
         summary, bars, plot = self.view(profile, request)
-        return f"Set {LABELS[state]} on {changed} topic(s).\n\n{summary}", bars, plot
+        title = escape(self.coach.tree[topic].title) if topic in self.coach.tree else escape(topic)
+        return f"Set {LABELS[state]} on {title} and everything under it.\n\n{summary}", bars, plot
 
     def set_goal(self, profile: str, goal: str, request: Any = None) -> tuple:
         try:
