@@ -60,6 +60,9 @@ eval-ci: setup
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite plans --split all --quiet
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite goals --split all --quiet
 	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite answers --split test --limit 6 --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite interview --split test --limit 40 --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite grading --split test --quiet
+	TUTOR_HOME=$(EVAL_HOME) $(BIN)/tutor eval --suite placement --split test --quiet
 
 lint: setup
 	$(BIN)/ruff check app ingest evals tests

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from app.answer.compose import Neighbours
 from app.answer.retrieve import Retriever
 from app.answer.tutor import Tutor
+from app.core.resources import seeds_dir
 from app.core.settings import Settings
+from app.learner.coach import Coach
+from app.learner.db import Database
+from app.learner.grading import Grader
+from app.learner.items import ItemBank
+from app.learner.store import LearnerStore
 from app.llm.backend import Backend, build_backend, check_backend_settings
 from app.plan.curriculum import Curriculum, CurriculumError
 from app.plan.planner import StudyPlanner
@@ -109,6 +115,24 @@ def build_study_planner(settings: Settings, embeddings: Embeddings | None = None
     )
 
 
+def build_coach(
+    settings: Settings, planner: StudyPlanner | None = None, embeddings: Embeddings | None = None
+) -> Coach:
+    """The learner coach over the store TUTOR_DATABASE_URL names, migrated on open.
+
+    The grader's embedder loads on the first free-text answer unless one is passed.
+    """
+    planner = planner or build_study_planner(settings, embeddings)
+    bank = ItemBank.load(planner.tree, settings.cards, seeds_dir() / "topics")
+    store = LearnerStore(Database.open(settings.learners_url))
+
+    def grader() -> Grader:
+        model = embeddings or load_embeddings(batch_size=settings.embed_batch_size)
+        return Grader(bank, model.embed_documents)
+
+    return Coach(store, bank, planner.curriculum, grader, goal_targets=planner.targets)
+
+
 @dataclass
 class Parts:
     """The tutor's parts for one process, each built on first use and then shared."""
@@ -128,3 +152,9 @@ class Parts:
         # Plans need no index; share the embedder when the retriever already loaded it.
         retriever = self.__dict__.get("retriever")
         return build_study_planner(self.settings, retriever.embeddings if retriever else None)
+
+    @cached_property
+    def learners(self) -> Coach:
+        """The learner store and everything built on it; shares the planner and, once loaded, the embedder."""
+        retriever = self.__dict__.get("retriever")
+        return build_coach(self.settings, self.planner, retriever.embeddings if retriever else None)

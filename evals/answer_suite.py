@@ -8,8 +8,9 @@ from app.core.resources import seeds_dir
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
+from evals.metrics import AnswerMetrics
 from evals.progress import Progress
-from evals.results import AnswerMetrics, AnswerRecord, RefusalRecord
+from evals.results import AnswerRecord, RefusalRecord
 from evals.similarity import Similarity
 
 

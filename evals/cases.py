@@ -86,6 +86,24 @@ class GoalCase:
     also_ok: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class GradedAnswer:
+    text: str
+    correct: bool
+    kind: str
+
+
+@dataclass(frozen=True)
+class GradingCase:
+    """A self-check item (question and key, verbatim from the data) and learners' labelled answers."""
+
+    id: str
+    split: str
+    question: str
+    key: str
+    answers: list[GradedAnswer]
+
+
 def _load(name: str) -> dict:
     return yaml.safe_load((DATASETS / f"{name}.yaml").read_text(encoding="utf-8"))
 
@@ -165,5 +183,19 @@ def goals(split: str = "all", limit: int | None = None) -> list[GoalCase]:
     cases = [
         GoalCase(c["id"], c["split"], c["kind"], c["goal"], list(c["expected"]), list(c.get("also_ok") or []))
         for c in _load("goals")["cases"]
+    ]
+    return _pick(cases, split, limit)
+
+
+def grading(split: str = "all", limit: int | None = None) -> list[GradingCase]:
+    cases = [
+        GradingCase(
+            c["id"],
+            c["split"],
+            c["question"],
+            c["key"],
+            [GradedAnswer(str(a["text"]), bool(a["correct"]), a["kind"]) for a in c["answers"]],
+        )
+        for c in _load("grading")["cases"]
     ]
     return _pick(cases, split, limit)

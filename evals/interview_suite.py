@@ -15,8 +15,9 @@ from app.answer.compose import WHERE
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
+from evals.metrics import InterviewMetrics
 from evals.progress import Progress
-from evals.results import InterviewMetrics, InterviewRecord
+from evals.results import InterviewRecord
 
 
 def interview(parts: Parts, split: str, limit: int | None, progress: Progress):

@@ -15,17 +15,9 @@ import yaml
 from app.core.errors import TutorError
 from app.wiring import Parts
 from evals import cases as datasets
+from evals.metrics import METRICS, SuiteMetrics
 from evals.progress import Progress, no_progress
-from evals.results import (
-    METRICS,
-    Change,
-    Comparison,
-    EvalResult,
-    Metrics,
-    RunConfig,
-    SuiteMetrics,
-    ThresholdCheck,
-)
+from evals.results import Change, Comparison, EvalResult, Metrics, RunConfig, ThresholdCheck
 from evals.suites import SUITES
 
 if TYPE_CHECKING:

@@ -19,20 +19,18 @@ from evals import cases as datasets
 from evals import scorers
 from evals.answer_suite import answers
 from evals.interview_suite import interview
-from evals.progress import Progress
-from evals.results import (
+from evals.learner_suites import grading, placement
+from evals.metrics import (
     AreaMetrics,
     FollowupMetrics,
-    FollowupRecord,
     GoalMetrics,
-    GoalRecord,
     LatencyMetrics,
     LatencySamples,
     PlanMetrics,
-    PlanRecord,
     RetrievalMetrics,
-    RetrievalRecord,
 )
+from evals.progress import Progress
+from evals.results import FollowupRecord, GoalRecord, PlanRecord, RetrievalRecord
 
 if TYPE_CHECKING:
     from app.answer.tutor import Answer
@@ -337,4 +335,6 @@ SUITES = {
     "plans": plans,
     "goals": goals,
     "latency": latency,
+    "grading": grading,
+    "placement": placement,
 }

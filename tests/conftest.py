@@ -4,8 +4,9 @@ Every test runs with TUTOR_HOME in its own temp dir. A real LLM is forbidden
 unless a test is marked `real_llm`: the unit tests script the model instead.
 The fixtures live in plugins by subject: `plugins.models` (embedder, scripted
 chat model, fake llama.cpp), `plugins.index` (settings, the fixture curriculum
-ingested once, a real retriever), `plugins.cli` (the real `tutor` script) and
-`plugins.live` (a live `tutor serve`).
+ingested once, a real retriever), `plugins.cli` (the real `tutor` script),
+`plugins.live` (a live `tutor serve`) and `plugins.learners` (learner stores on
+SQLite and PostgreSQL, the item bank, the grader).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["plugins.models", "plugins.index", "plugins.cli", "plugins.live"]
+pytest_plugins = ["plugins.models", "plugins.index", "plugins.cli", "plugins.live", "plugins.learners"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

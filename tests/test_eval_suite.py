@@ -14,7 +14,7 @@ import pytest
 from app.core.settings import Settings
 from app.wiring import Parts
 from evals import runner
-from evals.results import GoalMetrics, PlanMetrics, RetrievalMetrics
+from evals.metrics import GoalMetrics, PlanMetrics, RetrievalMetrics
 from evals.suites import retrieval
 
 pytestmark = pytest.mark.slow

@@ -88,7 +88,7 @@ def test_no_module_over_400_lines() -> None:
 
 def test_app_has_a_sub_package_per_stage() -> None:
     stages = {p.parent.name for p in (ROOT / "app").glob("*/__init__.py")}
-    assert {"core", "llm", "answer", "plan", "web"} <= stages
+    assert {"core", "llm", "answer", "plan", "learner", "web"} <= stages
 
 
 def test_core_imports_nothing_else_from_app_and_ingest_only_core() -> None:

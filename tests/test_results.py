@@ -8,18 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import TutorError
+from evals.metrics import METRICS, GoalMetrics, PlanMetrics, RetrievalMetrics
 from evals.report import headline_rows, summary_table, to_html, to_markdown
-from evals.results import (
-    METRICS,
-    EvalResult,
-    GoalMetrics,
-    GoalRecord,
-    Metrics,
-    PlanMetrics,
-    PlanRecord,
-    RetrievalMetrics,
-    RunConfig,
-)
+from evals.results import EvalResult, GoalRecord, Metrics, PlanRecord, RunConfig
 from evals.runner import THRESHOLDS, check_thresholds, diff, load_thresholds
 
 RETRIEVAL = RetrievalMetrics(hit_at_1=0.5, hit_at_3=0.75, hit_at_5=1.0, mrr=0.6, ndcg_at_5=0.7, cases=4)

@@ -28,6 +28,10 @@ SHIPPED = [
     "evals/datasets/retrieval.yaml",
     "evals/templates/report.html",
     "app/web/page.py",
+    "app/learner/grading.yaml",
+    "app/learner/migrations/env.py",
+    "app/learner/migrations/script.py.mako",
+    "app/learner/migrations/versions/0002_answers_and_review_cards.py",
 ]
 
 
@@ -78,3 +82,8 @@ def test_ingest_and_ask_run_from_the_installed_wheel(installed: Path, tmp_path: 
     asked = run(tutor, "ask", "--json", "What is KL divergence?", site=installed, cwd=tmp_path)
     assert asked.returncode == 0, asked.stderr
     assert "Information Theory" in asked.stdout and '"refused": false' in asked.stdout
+
+    # The learner store migrates from the shipped Alembic environment; quiz keys come from the seeds.
+    quiz = run(tutor, "quiz", "--json", "--n", "1", "--topic", "transformers", site=installed, cwd=tmp_path)
+    assert quiz.returncode == 0, quiz.stderr
+    assert '"topic_id": "machine-learning-and-deep-learning/' in quiz.stdout

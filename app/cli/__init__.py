@@ -12,10 +12,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from app.cli import answer, evals, plan, serve
+from app.cli import answer, evals, learner, plan, serve
 from app.core.errors import EXIT_USER_ERROR, TutorError
 
-COMMAND_MODULES = (answer, plan, evals, serve)
+COMMAND_MODULES = (answer, plan, learner, evals, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,18 @@ def add_commands(commands) -> None:
     evaluate = commands.add_parser("eval", help="run the offline evaluation suites and write reports")
     evaluate.add_argument(
         "--suite",
-        choices=["retrieval", "answers", "interview", "followups", "plans", "goals", "latency", "all"],
+        choices=[
+            "retrieval",
+            "answers",
+            "interview",
+            "followups",
+            "plans",
+            "goals",
+            "latency",
+            "grading",
+            "placement",
+            "all",
+        ],
         default="all",
         help="which suite to run (default all)",
     )

@@ -2,7 +2,7 @@
 
 Build it once per entry point (`Settings()`) and pass it down; no other module
 reads the environment. `TUTOR_HOME` relocates all stored state (the vector
-index, the GGUF model file, evaluation reports), which is how tests isolate
+index, the GGUF model file, evaluation reports, the learner store), which is how tests isolate
 themselves. The shipped data (roadmap, cards, curriculum) is package data
 (`app.core.resources`); the `seeds`, `cards`, `topics` and `curriculum` settings point
 elsewhere when set.
@@ -103,6 +103,13 @@ class Settings(BaseSettings):
         description="A file of user:password lines, one login each (blank lines and # comments skipped).",
     )
 
+    # --- learners --------------------------------------------------------------
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the learner store (e.g. postgresql+psycopg://user@host/tutor); "
+        "unset = SQLite at TUTOR_HOME/learners.sqlite3.",
+    )
+
     cards: Path = Field(
         default_factory=lambda: seeds_dir() / "cards",
         description="Folder of knowledge cards ingested with the roadmap; each `## A > B` heading "
@@ -140,6 +147,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Where the embedded Chroma keeps its files."""
         return self.home / "chroma"
+
+    @property
+    def learners_url(self) -> str:
+        """The learner store's SQLAlchemy URL: TUTOR_DATABASE_URL, or SQLite under TUTOR_HOME."""
+        return self.database_url or f"sqlite:///{self.home / 'learners.sqlite3'}"
 
     @property
     def models_dir(self) -> Path:

@@ -19,16 +19,20 @@ from typing import TYPE_CHECKING
 
 from app.answer.tutor import Answer, Turn, Waiting, clean_question
 from app.core.errors import TutorError
+from app.learner.chat import is_learner_request
+from app.learner.chat import reply as learner_reply
 from app.plan.chat import PlanChat, is_plan_request
 from app.plan.notes import load_card_questions
 from app.web.chatbot import as_typed
 from app.web.markup import WARNING, chat_markdown, escape, snippet, unescape
 from app.web.plan_tab import PlanTab
+from app.web.profile import Profiles, takes_request
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from app.answer.tutor import Tutor
+    from app.learner.coach import Coach
     from app.plan.planner import StudyPlanner
     from app.web.evals_tab import EvalsTab
 
@@ -44,6 +48,7 @@ EXAMPLES = [
     "Which tools does the roadmap list for experiment tracking?",
     "What should I learn about Kubernetes?",
 ]
+LEARNER_EXAMPLES = ["Quiz me on transformers", "What should I learn next?"]
 PLAN_EXAMPLE = "Make me a study plan: 8 hours a week for 3 months, I know Python, I want to build LLM apps"
 SOURCES_TITLE = "Sources"
 FAILED = WARNING + "something went wrong answering that; details are in the server log"
@@ -133,22 +138,33 @@ class TutorUI:
         backend: str = "",
         cards_dir: Path | None = None,
         evals: EvalsTab | None = None,
+        learners: Coach | None = None,
+        login: bool = False,
     ) -> None:
         """Without a planner, plan requests go to the tutor and the page has no Study plan tab;
-        without `evals`, there is no Evals tab."""
+        without `evals`, there is no Evals tab; without `learners`, no Progress, Quiz and Review
+        tabs. With `login`, the learner is the signed-in user, else a profile the browser keeps."""
         self.tutor = tutor
         self.planner = planner
         self.evals = evals
+        self.learners = learners
+        self.profiles = Profiles(login)
         self.backend = backend
         # Self-check questions for the plan tab, read once: the cards do not change while serving.
         self.questions = load_card_questions(cards_dir) if cards_dir else {}
 
-    def respond(self, message: str, history: list[dict]) -> Iterator[str | list[dict]]:
+    def respond(
+        self, message: str, history: list[dict], profile: str = "", request: object = None
+    ) -> Iterator[str | list[dict]]:
         """Stream one answer: the text as it is written, then the checked text and its sources.
 
-        A study plan request is answered by the planner instead, in one message.
+        A study plan request is answered by the planner instead, in one message; a quiz or
+        "what next" request (and the answer to a quiz question) by the learner's coach.
         """
         turns = turns_from_history(history)
+        if self.learners is not None and is_learner_request(message, turns):
+            yield self.coach_answer(message, turns, profile, request)
+            return
         if self.planner is not None and is_plan_request(message, turns):
             yield plan_answer(self.planner, message, turns)
             return
@@ -168,15 +184,32 @@ class TutorUI:
             log.exception("answering %r failed", message[:200])
             yield FAILED
 
+    def coach_answer(self, message: str, turns: list[Turn], profile: str, request: object) -> str:
+        """The coach's chat reply for the learner this request acts for."""
+        try:
+            learner = self.profiles.who(profile, request)
+            return chat_markdown(learner_reply(self.learners, learner, clean_question(message), turns).text)
+        except TutorError as exc:
+            return f"{WARNING}{escape(str(exc))}"
+        except Exception:
+            log.exception("the coach failed on %r", message[:200])
+            return FAILED
+
     def build(self) -> gr.Blocks:
         """The page, not yet launched."""
         import gradio as gr
 
         with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as demo:
             gr.Markdown(f"# {TITLE}\n{DESCRIPTION}")
+            profile = self.profiles.build(demo) if self.learners is not None else None
+
+            def chat(message: str, history: list[dict], learner: str = "", request=None):
+                yield from self.respond(message, history, learner, request)
+
             with gr.Tab("Chat"):
                 gr.ChatInterface(
-                    self.respond,
+                    takes_request(chat),
+                    additional_inputs=[profile] if profile is not None else None,
                     chatbot=as_typed(
                         gr.Chatbot(
                             label=TITLE,
@@ -188,7 +221,7 @@ class TutorUI:
                             placeholder="Ask a question about the roadmap, or pick an example.",
                         )
                     ),
-                    examples=[*EXAMPLES, PLAN_EXAMPLE] if self.planner else EXAMPLES,
+                    examples=self.examples(),
                     cache_examples=False,
                     flagging_mode="never",
                     fill_height=True,
@@ -199,6 +232,8 @@ class TutorUI:
             if self.planner is not None:
                 with gr.Tab("Study plan"):
                     PlanTab(self.planner, getattr(self.tutor, "llm", None), self.questions).build()
+            if self.learners is not None:
+                self.build_learner_tabs(demo, profile)
             if self.evals is not None:
                 with gr.Tab("Evals"):
                     outputs = self.evals.build()
@@ -206,3 +241,31 @@ class TutorUI:
             if self.backend:
                 gr.Markdown(f"<small>LLM backend: {escape(self.backend)}</small>")
         return demo
+
+    def examples(self) -> list:
+        """The chat's examples; with the profile as an extra input, each is [message, None]
+        (None leaves the profile as it is when an example is picked)."""
+        examples = [*EXAMPLES, PLAN_EXAMPLE] if self.planner else list(EXAMPLES)
+        if self.learners is None:
+            return examples
+        return [[example, None] for example in [*examples, *LEARNER_EXAMPLES]]
+
+    def build_learner_tabs(self, demo: gr.Blocks, profile: object) -> None:
+        """Progress, Quiz and Review (`progress_tab`, `quiz_tab`, `review_tab`), refreshed on load."""
+        import gradio as gr
+
+        from app.web.progress_tab import ProgressTab
+        from app.web.quiz_tab import QuizTab
+        from app.web.review_tab import ReviewTab
+
+        with gr.Tab("Progress") as progress_tab:
+            progress = ProgressTab(self.learners, self.profiles).build(profile)
+        with gr.Tab("Quiz"):
+            QuizTab(self.learners, self.profiles).build(profile)
+        with gr.Tab("Review") as review_tab:
+            review = ReviewTab(self.learners, self.profiles).build(profile)
+        # Each view is fresh when the page opens, the profile changes or its tab is opened.
+        for tab, (fn, inputs, outputs) in ((progress_tab, progress), (review_tab, review)):
+            demo.load(fn, inputs, outputs, api_visibility="private")
+            profile.change(fn, inputs, outputs, api_visibility="private")
+            tab.select(fn, inputs, outputs, api_visibility="private")

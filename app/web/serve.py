@@ -60,6 +60,8 @@ def serve(settings: Settings) -> None:
         backend=backend_label(settings),
         cards_dir=settings.cards,
         evals=EvalsTab(parts),
+        learners=parts.learners,  # migrates the learner store now, before anything listens
+        login=bool(allowed),
     ).build()
     # Chat answers have their own limit (CHAT_CONCURRENCY); the plan tab's events share these workers.
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)

@@ -1,0 +1,112 @@
+"""app/learner/coach.py, progress.py, next_steps.py, chat.py: quizzes, answers, progress and what next.
+
+Real store (SQLite, and PostgreSQL in CI), real item bank and grader.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.answer.tutor import Turn
+from app.core.errors import TutorError
+from app.learner import chat
+from app.learner.coach import Coach
+from app.learner.progress import MASTERED
+
+TRANSFORMERS = "machine-learning-and-deep-learning/neural-network-architectures/transformer-architectures"
+
+
+def test_quiz_me_on_transformers_finds_the_transformer_items(coach: Coach) -> None:
+    assert coach.find_topics("transformers") == [TRANSFORMERS]
+    items = coach.quiz("ann", "transformers", 5)
+    assert len(items) == 5
+    assert all(i.topic_id.startswith(TRANSFORMERS) for i in items)
+    assert len({i.topic_id for i in items}) >= 3  # spread over the unit's topics
+
+
+def test_unknown_topic_item_or_empty_answer_is_one_line_and_stores_nothing(coach: Coach) -> None:
+    item = coach.quiz("ann", "transformers", 1)[0]
+    for call, message in [
+        (lambda: coach.quiz("ann", "underwater basket weaving"), "unknown topic 'underwater basket weaving'"),
+        (
+            lambda: coach.answer("ann", "nope", "x"),
+            "unknown item 'nope': take item ids from 'tutor quiz --json'",
+        ),
+        (lambda: coach.answer("ann", item.id, "   "), "the answer is empty"),
+        (lambda: coach.set_state("ann", "no such topic", "done"), "unknown topic 'no such topic'"),
+        (lambda: coach.quiz("ann", None, 0), "a quiz has 1 to 50 items"),
+    ]:
+        with pytest.raises(TutorError, match=message):
+            call()
+    assert coach.store.answers("ann") == [] and coach.store.states("ann") == {}
+
+
+def test_answering_grades_shows_the_key_and_moves_the_topic(coach: Coach) -> None:
+    item = next(i for i in coach.bank.items if i.question == "Which item does a stack remove first?")
+    result = coach.answer("ann", item.id, "the last one pushed (LIFO)")
+    assert result.correct and result.key == item.key
+    assert set(result.to_json()) >= {"correct", "key", "next_due"}
+    assert coach.progress("ann").unit(item.topic_id).mastery > 0
+    topic_item = next(i for i in coach.bank.items if i.source == "entry")
+    coach.answer("ann", topic_item.id, "idk")
+    assert coach.store.states("ann")[topic_item.topic_id] == "learning"
+
+
+def test_answering_a_topics_items_right_makes_it_done(coach: Coach) -> None:
+    topic = next(
+        t for t, items in coach.bank.by_topic.items() if coach.tree[t].kind == "topic" and len(items) == 2
+    )
+    for item in coach.bank.by_topic[topic]:
+        result = coach.answer("ann", item.id, item.key)  # the key itself is right
+        assert result.correct
+    assert result.done and coach.store.states("ann")[topic] == "done"
+    progress = coach.progress("ann")
+    assert next(t for t in progress.topics if t.id == topic).mastery >= MASTERED
+
+
+def test_progress_per_area_counts_done_topics_and_leaves_skipped_out(coach: Coach) -> None:
+    area = "mathematics-and-statistics"
+    coach.set_state("ann", f"{area}/linear-algebra/core-concepts", "done")
+    coach.set_state("ann", f"{area}/calculus", "skipped")
+    maths = next(a for a in coach.progress("ann").areas if a.id == area)
+    assert maths.done > 0 and maths.skipped > 0
+    assert maths.percent == pytest.approx(100 * maths.done / (maths.topics - maths.skipped))
+    others = [a for a in coach.progress("bob").areas]
+    assert all(a.done == 0 for a in others)
+
+
+def test_what_next_needs_prerequisites_known_and_ranks_toward_the_goal(coach: Coach) -> None:
+    curriculum = coach.curriculum
+    first = coach.next("ann")
+    assert first and all(not curriculum.prerequisites[u] for u in first)  # nothing known: only roots
+    coach.store.set_goal("ann", "mlops-engineer")
+    toward = curriculum.closure(set(curriculum.tracks["mlops-engineer"].targets))
+    ranked = coach.next("ann", limit=50)
+    ready_toward = [u for u in ranked if u in toward]
+    assert ranked[: len(ready_toward)] == ready_toward  # goal's units first
+    unit = ranked[0]
+    coach.set_state("ann", unit, "done")
+    after = coach.next("ann", limit=200)
+    assert unit not in after
+    # Every unit now ready needs nothing but units known (the one just done, or none).
+    assert all(curriculum.prerequisites[u] <= {unit} for u in after)
+
+
+def test_chat_quiz_runs_across_turns_and_shows_the_key_only_after_answering(coach: Coach) -> None:
+    first = chat.reply(coach, "ann", "quiz me on transformers", []).text
+    item = coach.quiz("ann", "transformers", 5)[0]
+    assert item.question in first and item.key not in first
+    history = [Turn("quiz me on transformers", first)]
+    assert chat.is_learner_request("GPT", history)
+    second = chat.reply(coach, "ann", "GPT", history).text
+    assert second.startswith("Right.") and "Question 2 of 5" in second
+    assert [a.response for a in coach.store.answers("ann")] == ["GPT"]
+    stopped = chat.reply(coach, "ann", "stop", [*history, Turn("GPT", second)]).text
+    assert stopped.startswith("Quiz stopped")
+    assert not chat.is_learner_request("What is KL divergence?", [])
+
+
+def test_chat_what_next_lists_ready_units(coach: Coach) -> None:
+    text = chat.reply(coach, "ann", "What should I learn next?", []).text
+    for unit in coach.next("ann"):
+        assert coach.tree[unit].title in text
