@@ -25,7 +25,7 @@ def interview(parts: Parts, split: str, limit: int | None, progress: Progress):
     records = []
     for case in progress(datasets.interview(split, limit), "interview"):
         found = retriever.retrieve(case.question, tutor.top_k, entries=1)
-        decided = coverage.decide(retriever, case.question, found)
+        decided = coverage.decide(retriever, case.question, found, tutor.vectors)
         answer = tutor.ask(case.question) if case.key_facts else None
         records.append(
             InterviewRecord(

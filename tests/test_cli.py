@@ -134,9 +134,11 @@ def test_ask_json_with_a_scripted_model(
         "app.wiring.build_backend", lambda settings: Backend(model, count_tiktoken, 2048, "scripted")
     )
     monkeypatch.setenv("TUTOR_HOME", str(mini_index.settings.home))
+    monkeypatch.setenv("TUTOR_MODEL_ADDS", "true")  # off by default for the bundled model
     assert main(["ask", "--json", Q1, "How do I bake sourdough bread?"]) == 0
     answered, refused = records(capsys.readouterr().out)
-    assert set(answered) == {"query", "answer", "citations", "refused", "timings_ms"}
+    assert set(answered) == {"query", "answer", "citations", "refused", "coverage", "timings_ms"}
+    assert (answered["coverage"], refused["coverage"]) == ("covered", "none")
     assert answered["refused"] is False
     assert answered["citations"][0]["path"] == TRACKING
     assert answered["answer"].endswith("For experiment tracking the roadmap lists MLflow [1].")

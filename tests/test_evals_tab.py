@@ -23,8 +23,10 @@ RESULT = {
         "latency": {
             "retrieve_p50_ms": 12.0,
             "retrieve_p95_ms": 28.2,
+            "first_text_p50_ms": 210.0,
             "first_token_p50_ms": None,
             "first_token_p95_ms": None,
+            "answer_p50_ms": 210.0,
             "tokens_per_s": None,
             "samples": {"retrieve_ms": [10.0, 12.0, 30.0]},
             "cases": 3,

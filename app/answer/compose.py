@@ -22,14 +22,17 @@ from app.answer.citations import before_final_punctuation
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
+    import numpy as np
 
     from app.answer.retrieve import Hit
 
+# Texts → their unit-length embedding rows (`vectors.SentenceVectors`).
+Vectors = Callable[[Sequence[str]], "np.ndarray"]
 # A section's (or topic's) path → titles of the units it builds on, and of those it leads to.
 Neighbours = Callable[[tuple[str, ...]], tuple[list[str], list[str]]]
 WHERE = "In the roadmap:"  # opens the closing line: curriculum data, not an explanation
 MAX_SENTENCES = 5
+POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's card)
 WORD_BUDGET = 85  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
@@ -119,7 +122,7 @@ def asks_what_roadmap_lists(question: str) -> bool:
 def explain(
     question: str,
     entries: Sequence[EntryText],
-    embeddings: Embeddings,
+    vectors: Vectors,
     most: int = MAX_SENTENCES,
     openers: int = 1,
 ) -> list[Sentence]:
@@ -129,8 +132,6 @@ def explain(
     a question on a topic, both sides' for a comparison): a learner needs to know
     what something is before its example or its pitfalls.
     """
-    import numpy as np
-
     pool, seen = [], set()
     for entry in entries:
         for role, text in entry.candidates():
@@ -139,9 +140,9 @@ def explain(
                 pool.append((entry, role, text))
     if not pool:
         return []
-    vectors = np.asarray(embeddings.embed_documents([question, *(text for _, _, text in pool)]))
-    relevance = vectors[1:] @ vectors[0]
-    similar = vectors[1:] @ vectors[1:].T
+    rows = vectors([question, *(text for _, _, text in pool)])
+    relevance = rows[1:] @ rows[0]
+    similar = rows[1:] @ rows[1:].T
     chosen = []
     for entry in entries[:openers]:
         first = next((i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"), None)
@@ -295,7 +296,7 @@ def compose(
     question: str,
     entries: Sequence[Hit],
     section: Hit,
-    embeddings: Embeddings,
+    vectors: Vectors,
     neighbours: Neighbours,
     side_entries: Callable[[str], Sequence[Hit]],
     topic: Sequence[Hit] = (),
@@ -306,7 +307,7 @@ def compose(
     `topic` holds the entries of the previous turn's topic for a follow-up ("which
     tools does it need?"); `side_entries` finds the entries for one side of a comparison.
     """
-    texts = [EntryText.of(h) for h in [*topic, *[e for e in entries if e not in topic]]]
+    texts = [EntryText.of(h) for h in [*topic, *[e for e in entries if e not in topic]][:POOL_ENTRIES]]
     if section.note:  # the section's knowledge card: a broader view, after the entries
         texts.append(EntryText(section, tuple(sentences(section.note))))
     chosen: list[Sentence] = []
@@ -316,11 +317,11 @@ def compose(
         second = next((h for h in side_entries(sides[1]) if h != first), None)
         if first and second:  # each side from its own entry, then what tells them apart
             pair = [EntryText.of(first), EntryText.of(second)]
-            chosen = explain(question, pair, embeddings, most, openers=2)
+            chosen = explain(question, pair, vectors, most, openers=2)
     if not chosen and asks_for_tools(question):
         chosen = tools(texts)
     if not chosen:
-        chosen = explain(question, texts, embeddings, most)
+        chosen = explain(question, texts, vectors, most)
     cited = chosen[0].source if chosen else section
     place = cited.chunk.path[:-1] if cited is not section else section.chunk.path  # an entry: its topic
     return Composition(chosen, Sentence(where_line(place, neighbours), cited))

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
+    from app.answer.compose import Vectors
     from app.answer.retrieve import Retrieval, Retriever
 
 Coverage = Literal["covered", "related", "none"]
@@ -31,25 +32,27 @@ NAME_MATCH = 0.46
 CANDIDATES = 5  # best entries whose names are compared with the question
 
 
-def decide(retriever: Retriever, query: str, found: Retrieval) -> Coverage:
+def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors | None = None) -> Coverage:
     """The three-way decision for `query`, given what retrieval found for it."""
     if not retriever.covers(query, found.hits):
         return "none"
     if not found.entries:  # an index without topic entries cannot tell "related" apart
         return "covered"
-    return "covered" if name_match(retriever, query, found) >= NAME_MATCH else "related"
+    if vectors is None:
+        from app.answer.vectors import SentenceVectors
+
+        vectors = SentenceVectors(retriever.embeddings)
+    return "covered" if name_match(query, found, vectors) >= NAME_MATCH else "related"
 
 
-def name_match(retriever: Retriever, query: str, found: Retrieval) -> float:
+def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
     """The best cosine similarity between the question and an entry's "name: definition"."""
-    import numpy as np
-
     names = [
         f"{hit.chunk.path[-1]}: {(sentences(hit.chunk.text) or [''])[0]}"
         for hit in found.entries[:CANDIDATES]
     ]
-    vectors = np.asarray(retriever.embeddings.embed_documents([query, *names]))
-    return float((vectors[1:] @ vectors[0]).max())
+    rows = vectors([query, *names])
+    return float((rows[1:] @ rows[0]).max())
 
 
 _SUBJECT = [

@@ -28,6 +28,7 @@ from app.answer import compose, coverage
 from app.answer.citations import attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.retrieve import Hit, Retrieval, Retriever
+from app.answer.vectors import SentenceVectors
 from app.core.errors import TutorError
 from app.core.prompts import Prompt, load_prompt
 from app.llm.queue import ahead_in
@@ -172,6 +173,7 @@ class Tutor:
         self.count_tokens = count_tokens
         self.top_k = top_k
         self.neighbours = neighbours
+        self.vectors = SentenceVectors(retriever.embeddings)
         self.model_adds = model_adds
         self.related_prompt = prompts("related")
         # Leave room for the answer and for the chat markers around the prompt.
@@ -212,7 +214,7 @@ class Tutor:
         query = self.search_query(question, history)
         found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
-        decision = coverage.decide(self.retriever, question if not history else query, found)
+        decision = coverage.decide(self.retriever, question if not history else query, found, self.vectors)
         if decision == "none":
             timings["first_text"] = timings["total"] = (time.perf_counter() - started) * 1000
             yield self.refusal_text
@@ -289,7 +291,7 @@ class Tutor:
             question,
             found.entries,
             found.hits[0],
-            self.retriever.embeddings,
+            self.vectors,
             self.neighbours,
             lambda side: self.retriever.retrieve(side, 1, entries=SIDE_ENTRIES).entries,
             topic,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -302,3 +302,15 @@ def _round_robin(items: list[Item]) -> list[Item]:
         ordered += [q.pop(0) for q in queues]
         queues = [q for q in queues if q]
     return ordered
+
+
+def reviews_by_week(due: list[DueItem], starts: list[date]) -> dict[int, list[DueItem]]:
+    """The learner's due items laid into a plan's weeks: each in the week it falls due (overdue
+    ones in the first), none after the plan's last week."""
+    weeks: dict[int, list[DueItem]] = {}
+    for item in sorted(due, key=lambda d: d.due):
+        day = item.due.date()
+        week = max((n for n, start in enumerate(starts, start=1) if start <= day), default=1)
+        if day < starts[-1] + timedelta(days=7):
+            weeks.setdefault(week, []).append(item)
+    return weeks

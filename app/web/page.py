@@ -231,7 +231,15 @@ class TutorUI:
                 )
             if self.planner is not None:
                 with gr.Tab("Study plan"):
-                    PlanTab(self.planner, getattr(self.tutor, "llm", None), self.questions).build()
+                    learners = self.learners
+                    tab = PlanTab(
+                        self.planner,
+                        getattr(self.tutor, "llm", None),
+                        self.questions,
+                        learners,
+                        self.profiles,
+                    )
+                    tab.build(profile)
             if self.learners is not None:
                 self.build_learner_tabs(demo, profile)
             if self.evals is not None:

@@ -16,24 +16,31 @@ import logging
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.errors import TutorError
+from app.learner.coach import reviews_by_week
 from app.plan.export import to_ics, to_markdown
 from app.plan.notes import summarize, week_tips
 from app.plan.planner import GoalUnclear, PlanRequest, parse_date
 from app.plan.schedule import Plan
 from app.web.markup import WARNING, escape
 from app.web.plan_chart import timeline
+from app.web.profile import takes_request
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from app.learner.coach import Coach
     from app.plan.planner import StudyPlanner
     from app.plan.skills import SkillTree
+    from app.web.profile import Profiles
 
 log = logging.getLogger(__name__)
+
+DUE_SHOWN = 3  # due items named in a week's review line; the rest are counted
 
 HEADERS = ["week", "starts", "hours", "kind", "topic", "sub-topics", "toward", "roadmap path"]
 DATATYPES = ["number", "str", "number", "str", "str", "str", "str", "str"]
@@ -202,10 +209,16 @@ class PlanTab:
         planner: StudyPlanner,
         llm: BaseChatModel | None = None,
         questions: dict[tuple[str, ...], list[tuple[str, str]]] | None = None,
+        learners: Coach | None = None,
+        profiles: Profiles | None = None,
     ) -> None:
+        """With `learners` (and the page's `profiles`), each week's review names the learner's
+        quiz items that fall due that week."""
         self.planner = planner
         self.llm = llm
         self.questions = questions or {}
+        self.learners = learners
+        self.profiles = profiles
 
     def make(
         self,
@@ -215,6 +228,8 @@ class PlanTab:
         weeks: float | None,
         until: str | None,
         start: str | None,
+        profile: str | None = None,
+        request: object = None,
     ) -> tuple:
         """Outputs: header, alternatives, timeline, tips, table rows, checklist, calendar, summary
         (cleared), the readings to pick from (hidden unless the goal is unclear), session result."""
@@ -225,6 +240,8 @@ class PlanTab:
             if not plan.weeks:
                 return _nothing(plan_header(plan))
             tips = week_tips(plan, self.questions)
+            if self.learners is not None and self.profiles is not None:
+                add_due_reviews(tips, plan, self.learners, self.profiles.who(profile, request))
             folder = Path(tempfile.mkdtemp(prefix="study-plan-"))
             markdown, calendar = write_exports(plan, tips, folder)
             picture = timeline(plan, self.planner.tree)
@@ -266,8 +283,13 @@ class PlanTab:
             return gr.skip(), gr.skip()
         return f"*In short:* {escape(summary)}", gr.update(value=str(markdown))
 
-    def build(self) -> None:
-        """The tab's components and events, inside the caller's `gr.Tab`."""
+    def _make_for(self, goal, known, hours, weeks, until, start, profile, request):
+        """`make` for a page with learner profiles: Gradio passes the request (for the login user)."""
+        return self.make(goal, known, hours, weeks, until, start, profile, request)
+
+    def build(self, profile: object = None) -> None:
+        """The tab's components and events, inside the caller's `gr.Tab`; `profile` is the page's
+        learner profile box, when there are learners."""
         import gradio as gr
 
         tracks = [track.title for track in self.planner.curriculum.tracks.values()]
@@ -312,16 +334,33 @@ class PlanTab:
             max_height=600,
         )
         result = gr.State(None)
-        form = [goal, known, hours, weeks, until, start]
+        form = [goal, known, hours, weeks, until, start, *([profile] if profile is not None else [])]
         shown = [header, options, picture, tips, table, checklist, calendar, summary, choice, result]
         summarize = {"api_visibility": "private", "show_progress": "minimal"}
-        button.click(self.make, form, shown, api_name="make_plan").then(
+        make = self.make if profile is None else takes_request(self._make_for)
+        button.click(make, form, shown, api_name="make_plan").then(
             self.add_summary, result, [summary, checklist], **summarize
         )
         # Picking a reading makes it the goal and plans again.
         choice.input(lambda picked: picked, choice, goal, api_visibility="private").then(
-            self.make, form, shown, api_visibility="private"
+            make, form, shown, api_visibility="private"
         ).then(self.add_summary, result, [summary, checklist], **summarize)
+
+
+def add_due_reviews(tips: dict[int, str], plan: Plan, learners: Coach, learner: str) -> None:
+    """Fill each week's review with the learner's quiz items due that week (their questions, never keys)."""
+    starts = [week.start for week in plan.weeks]
+    end = datetime.combine(starts[-1] + timedelta(days=7), datetime.min.time(), tzinfo=UTC)
+    for week, items in reviews_by_week(learners.due_items(learner, end), starts).items():
+        questions = "; ".join(escape_free(d.item.question) for d in items[:DUE_SHOWN])
+        more = f" and {len(items) - DUE_SHOWN} more" if len(items) > DUE_SHOWN else ""
+        line = f"Review: {len(items)} quiz item{'s' if len(items) > 1 else ''} due ({questions}{more})."
+        tips[week] = f"{tips[week]} {line}" if week in tips else line
+
+
+def escape_free(text: str) -> str:
+    """A question on one line (the tips are escaped when they are shown)."""
+    return " ".join(text.split())
 
 
 def _nothing(message: str, choices: Any = None) -> tuple:

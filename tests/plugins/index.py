@@ -34,17 +34,22 @@ def real_roadmap() -> Path:
 
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    """Settings with state under this test's tmp dir; the fixture curriculum is the seed."""
+    """Settings with state under this test's tmp dir; the fixture curriculum is the seed.
+
+    The fixture curriculum comes without topic entries; with the shipped roadmap as
+    the seed, the shipped entries come with it (the curriculum's hours are split by them).
+    """
 
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "home": tmp_path / "home",
             "seeds": [MINI_ROADMAP],
             "cards": NO_CARDS,
-            "topics": NO_TOPICS,
             "chroma_url": None,
         }
         values.update(overrides)
+        shipped = values["seeds"][0] == seeds_dir() / "ai-engineer-skills.md"
+        values.setdefault("topics", seeds_dir() / "topics" if shipped else NO_TOPICS)
         return Settings(**values)
 
     return make
