@@ -53,6 +53,13 @@ def test_a_follow_up_is_answered_for_the_previous_topic(tutor) -> None:
     assert "Typical tools for Rebasing: Git, GitHub, GitLab" in answer.text
 
 
+def test_a_question_on_the_users_own_document_is_covered_by_it(tutor) -> None:
+    """Names of topic entries decide "related" only where entries describe the corpus."""
+    answer = tutor().ask("How should a tutor render untrusted text safely?")
+    assert answer.coverage == "covered" and "does not cover" not in answer.text
+    assert answer.citations[0].chunk.path[:2] == ("Untrusted notes", "Rendering untrusted text safely")
+
+
 def test_an_off_topic_question_is_refused_without_the_model(tutor) -> None:
     answer = tutor().ask("How do I bake sourdough bread?")
     assert answer.refused and answer.coverage == "none" and answer.citations == []

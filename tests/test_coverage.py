@@ -31,6 +31,9 @@ class Retriever:
     def covers(self, query: str, hits) -> bool:
         return self._covers
 
+    def described(self, hit: Hit) -> bool:
+        return hit.chunk.path[0] == "ML"  # entries describe the roadmap's "ML" area only
+
 
 @pytest.fixture
 def found(make_hit) -> Retrieval:
@@ -51,6 +54,14 @@ def test_the_topic_must_be_one_the_roadmap_names(found: Retrieval, similarity: f
 def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:
     bare = Retrieval(found.hits, [])
     assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", bare) == "covered"
+
+
+def test_a_document_without_entries_close_means_covered(found: Retrieval, make_hit) -> None:
+    """The user's own ingested notes have no entries to compare names with: close is covered."""
+    notes = make_hit(("My notes", "Rendering untrusted text"), "- Escape it.")
+    own = Retrieval([notes, *found.hits], found.entries)
+    assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", own) == "covered"
+    assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", found) == "related"
 
 
 @pytest.mark.parametrize(

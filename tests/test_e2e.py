@@ -63,9 +63,11 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     numbers = cited_numbers(kl["answer"])
     assert numbers and max(numbers) <= len(kl["citations"])
     timings = kl["timings_ms"]
-    assert {"retrieve", "first_text", "first_token", "total"} <= set(timings)
+    assert {"retrieve", "first_text", "total"} <= set(timings)
     assert all(isinstance(v, float) for v in timings.values())
-    assert 0 < timings["retrieve"] <= timings["first_text"] <= timings["first_token"] <= timings["total"]
+    assert 0 < timings["retrieve"] <= timings["first_text"] <= timings["total"]
+    # The bundled model does not add by default, so the answer never waits for a first token.
+    assert "first_token" not in timings
 
     assert sourdough["query"] == SOURDOUGH
     assert sourdough["refused"] is True and sourdough["coverage"] == "none"

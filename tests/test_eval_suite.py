@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.resources import seeds_dir
 from app.core.settings import Settings
 from app.wiring import Parts
 from evals import runner
@@ -36,10 +37,10 @@ def shuffled_roadmap(source: Path, target: Path) -> Path:
     return target
 
 
-def build_index(home: Path, roadmap: Path, embeddings) -> Settings:
+def build_index(home: Path, roadmap: Path, embeddings, topics: Path = NO_TOPICS) -> Settings:
     from ingest.sync import ingest
 
-    settings = Settings(home=home, seeds=[roadmap], cards=NO_CARDS, topics=NO_TOPICS, chroma_url=None)
+    settings = Settings(home=home, seeds=[roadmap], cards=NO_CARDS, topics=topics, chroma_url=None)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("ingest.sync.load_embeddings", lambda **kwargs: embeddings)
         ingest(settings, progress=False)
@@ -56,7 +57,9 @@ def components(settings: Settings, embeddings) -> Parts:
 
 @pytest.fixture(scope="module")
 def roadmap_index(tmp_path_factory, real_roadmap: Path, embeddings) -> Settings:
-    return build_index(tmp_path_factory.mktemp("eval-roadmap"), real_roadmap, embeddings)
+    """The shipped roadmap with its topic entries, which the curriculum's hours are split by."""
+    home = tmp_path_factory.mktemp("eval-roadmap")
+    return build_index(home, real_roadmap, embeddings, topics=seeds_dir() / "topics")
 
 
 @pytest.fixture(scope="module")
@@ -137,9 +140,11 @@ def test_answer_numbers_fall_when_the_prompt_ignores_the_excerpts(
         # `{context:.0}` formats the excerpts to zero characters: the model answers from memory.
         return Prompt("answer", "{context:.0}{history}Question: {question}\nAnswer:", shipped.stop)
 
-    parts = components(roadmap_index, embeddings)
+    # The bundled model only drafts when asked to add (off by default for it).
+    settings = roadmap_index.model_copy(update={"model_adds": True})
+    parts = components(settings, embeddings)
     normal, _ = answers(parts, "dev", 4, lambda items, _: items)
-    tutor = build_tutor(roadmap_index, retriever=parts.retriever)
+    tutor = build_tutor(settings, retriever=parts.retriever)
     tutor.answer_prompt = blind("answer")
     assert "{context" in tutor.answer_prompt.template and "Excerpts" not in tutor.render("q", [], [])
     parts.tutor = tutor

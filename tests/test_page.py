@@ -273,3 +273,18 @@ def test_build_has_no_study_plan_tab_without_a_planner() -> None:
         b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown) and "backend" in str(b.value)
     ]
     assert footers == ["<small>LLM backend: llamacpp \\(&lt;b&gt;model&lt;/b&gt;\\)</small>"]
+
+
+@pytest.mark.parametrize("login", [False, True], ids=["profiles", "login"])
+def test_build_with_learners_passes_the_request_to_every_learner_event(
+    planner: StudyPlanner, coach, login: bool
+) -> None:
+    """The whole page as `tutor serve` builds it: every event that acts for a learner gets the request."""
+    import gradio as gr
+
+    demo = TutorUI(FakeTutor(), planner, learners=coach, login=login).build()
+
+    assert isinstance(demo, gr.Blocks)
+    assert {"Chat", "Study plan", "Progress", "Quiz", "Review"} <= set(tab_labels(demo))
+    plan = next(f for f in demo.fns.values() if f.api_name == "make_plan")
+    assert "request" in plan.fn.__annotations__

@@ -36,7 +36,9 @@ def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors 
     """The three-way decision for `query`, given what retrieval found for it."""
     if not retriever.covers(query, found.hits):
         return "none"
-    if not found.entries:  # an index without topic entries cannot tell "related" apart
+    # Without topic entries for where the best match is (no entries at all, or a document
+    # the user ingested), names cannot tell "related" apart: close enough is covered.
+    if not found.entries or not retriever.described(found.hits[0]):
         return "covered"
     if vectors is None:
         from app.answer.vectors import SentenceVectors

@@ -98,6 +98,8 @@ class Corpus:
                 self.cards.setdefault(c.path, []).append(c)  # explanation, then the rest
             elif c.kind == ENTRY_KIND:
                 self.entries.setdefault(c.path, []).append(c)  # what it is, then the rest
+        # The top-level parts (a roadmap area, an ingested document) that topic entries describe.
+        self.described = {path[0] for path in self.entries if path}
         corpus = [embed_text(c.path, c.text) for c in self.chunks]
         self.bm25 = bm25s.BM25()
         self.bm25.index(_tokenize(stemmer, corpus), show_progress=False)
@@ -155,6 +157,11 @@ class Retriever:
             if name != self.corpus.store.name:  # another thread may have loaded it meanwhile
                 self.corpus = Corpus(self.index.open(name), self._stemmer)
         return self.corpus
+
+    def described(self, hit: Hit) -> bool:
+        """Whether topic entries describe the part of the corpus `hit` comes from (not, say, a
+        document the user ingested on its own)."""
+        return bool(hit.chunk.path) and hit.chunk.path[0] in self.corpus.described
 
     def covers(self, query: str, hits: Sequence[Hit]) -> bool:
         """Whether the corpus answers `query`: a close embedding match, or most of its words

@@ -26,11 +26,12 @@ def takes_request(fn: Callable) -> Callable:
     """Mark `fn`'s `request` parameter for Gradio, which passes the request to one annotated `gr.Request`.
 
     This package imports gradio only inside functions (and postpones annotations), so
-    the annotation Gradio looks up is set here, where gradio is imported.
+    the annotation Gradio looks up is set here, where gradio is imported. A bound method's
+    annotations are its function's, so those are set.
     """
     import gradio as gr
 
-    fn.__annotations__ = {"request": gr.Request}
+    getattr(fn, "__func__", fn).__annotations__ = {"request": gr.Request}
     return fn
 
 

@@ -81,14 +81,15 @@ def mini_index(tmp_path_factory: pytest.TempPathFactory, embeddings) -> BuiltInd
 
 @pytest.fixture(scope="session")
 def topics_retriever(tmp_path_factory: pytest.TempPathFactory, embeddings):
-    """A real retriever over the fixture curriculum with topic entries (tests/data/topics)."""
+    """A real retriever over the fixture curriculum with topic entries (tests/data/topics), and a
+    document of the user's own without entries (tests/data/untrusted.md)."""
     from app.answer.retrieve import Retriever
     from ingest.index import open_index
     from ingest.sync import ingest
 
     settings = Settings(
         home=tmp_path_factory.mktemp("topics-index"),
-        seeds=[MINI_ROADMAP],
+        seeds=[MINI_ROADMAP, DATA_DIR / "untrusted.md"],
         cards=NO_CARDS,
         topics=MINI_TOPICS,
         chroma_url=None,
