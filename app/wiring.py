@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 
 from app.answer.compose import Neighbours
 from app.answer.retrieve import Retriever
+from app.answer.sentences import answer_sentences
 from app.answer.tutor import Tutor
+from app.answer.vectors import FILE_NAME as VECTORS_FILE
+from app.answer.vectors import SentenceVectors, prepare
 from app.core.resources import seeds_dir
 from app.core.settings import Settings
 from app.learner.coach import Coach
@@ -76,7 +79,19 @@ def build_tutor(
         max_answer_tokens=settings.max_tokens,
         neighbours=curriculum_neighbours(settings),
         model_adds=settings.model_may_add,
+        vectors=sentence_vectors(settings, retriever),
     )
+
+
+def sentence_vectors(settings: Settings, retriever: Retriever) -> SentenceVectors:
+    """The sentence vectors `tutor ingest` saved under TUTOR_HOME (see app/answer/vectors.py)."""
+    return SentenceVectors(retriever.embeddings, path=settings.home / "cache" / VECTORS_FILE)
+
+
+def prepare_answers(settings: Settings, progress: bool = True) -> int:
+    """Embed and save every sentence an answer may use, so answers embed only the question."""
+    retriever = open_retriever(settings)
+    return prepare(sentence_vectors(settings, retriever), answer_sentences(retriever), progress=progress)
 
 
 def curriculum_neighbours(settings: Settings) -> Neighbours:

@@ -25,7 +25,7 @@ from ingest.entries import sentences
 
 if TYPE_CHECKING:
     from app.answer.compose import Vectors
-    from app.answer.retrieve import Retrieval, Retriever
+    from app.answer.retrieve import Hit, Retrieval, Retriever
 
 Coverage = Literal["covered", "related", "none"]
 NAME_MATCH = 0.46
@@ -49,12 +49,14 @@ def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors 
 
 def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
     """The best cosine similarity between the question and an entry's "name: definition"."""
-    names = [
-        f"{hit.chunk.path[-1]}: {(sentences(hit.chunk.text) or [''])[0]}"
-        for hit in found.entries[:CANDIDATES]
-    ]
+    names = [entry_name(hit) for hit in found.entries[:CANDIDATES]]
     rows = vectors([query, *names])
     return float((rows[1:] @ rows[0]).max())
+
+
+def entry_name(entry: Hit) -> str:
+    """What a question is compared with to tell "covered" from "related": "name: definition"."""
+    return f"{entry.chunk.path[-1]}: {(sentences(entry.chunk.text) or [''])[0]}"
 
 
 _SUBJECT = [

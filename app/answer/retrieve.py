@@ -68,6 +68,7 @@ class Retrieval:
 
     hits: list[Hit]
     entries: list[Hit]
+    vector: list[float] | None = None  # the query's embedding, for reuse
 
 
 def section_of(chunk: StoredChunk) -> tuple[str, ...]:
@@ -245,7 +246,7 @@ class Retriever:
             first, *rest = corpus.entries[path]
             best = max(similarity[c.id] for c in corpus.entries[path] if c.id in similarity)
             found.append(Hit(first, best, "\n".join(c.text for c in rest)))
-        return Retrieval(hits, found)
+        return Retrieval(hits, found, vector)
 
     def lexical_coverage(self, query: str) -> float:
         """Share of the query's information (IDF-weighted terms) that the corpus contains.

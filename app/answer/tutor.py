@@ -163,9 +163,11 @@ class Tutor:
         prompts: Callable[[str], Prompt] = load_prompt,
         neighbours: compose.Neighbours = lambda path: ([], []),
         model_adds: bool = True,
+        vectors: SentenceVectors | None = None,
     ) -> None:
         """`neighbours` gives the curriculum around a roadmap path (see `compose.where_line`);
-        with `model_adds` off, answers are the composed text alone and the model is never asked."""
+        with `model_adds` off, answers are the composed text alone and the model is never asked.
+        `vectors` holds sentence vectors prepared ahead (default: embedded as answers need them)."""
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
@@ -173,7 +175,7 @@ class Tutor:
         self.count_tokens = count_tokens
         self.top_k = top_k
         self.neighbours = neighbours
-        self.vectors = SentenceVectors(retriever.embeddings)
+        self.vectors = vectors or SentenceVectors(retriever.embeddings)
         self.model_adds = model_adds
         self.related_prompt = prompts("related")
         # Leave room for the answer and for the chat markers around the prompt.
@@ -213,6 +215,8 @@ class Tutor:
         started = time.perf_counter()
         query = self.search_query(question, history)
         found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
+        if found.vector is not None:  # the same embedder: composing need not embed the query again
+            self.vectors.add(query, found.vector)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
         decision = coverage.decide(self.retriever, question if not history else query, found, self.vectors)
         if decision == "none":

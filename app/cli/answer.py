@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,12 +58,18 @@ def read_questions(questions: Sequence[str], file: Path | None) -> list[str]:
 
 
 def cmd_ingest(args: argparse.Namespace, settings) -> int:
+    from app.wiring import prepare_answers
     from ingest.sync import ingest
 
     report = ingest(settings, args.paths, prune=args.prune, progress=not args.quiet, rebuild=args.rebuild)
     for line in report.skipped:
         print(f"tutor: skipped {line}", file=sys.stderr)
     print(report.summary())
+    # Answers compare the question with entry and card sentences: embed those once, now.
+    started = time.perf_counter()
+    prepared = prepare_answers(settings, progress=not args.quiet)
+    if prepared:
+        print(f"prepared {prepared} answer sentences in {time.perf_counter() - started:.1f}s")
     return 0
 
 

@@ -1,0 +1,34 @@
+"""Every sentence an answer may compare a question with, so `tutor ingest` can embed them once.
+
+Composing compares the question with topic entries' candidate sentences and the
+section cards' sentences (app/answer/compose.py); the coverage decision compares
+it with entries' "name: definition" (app/answer/coverage.py). All of them are
+known once the index is built; app/answer/vectors.py embeds and saves them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.answer.compose import EntryText
+from app.answer.coverage import entry_name
+from app.answer.retrieve import Hit
+from ingest.entries import sentences
+
+if TYPE_CHECKING:
+    from app.answer.retrieve import Retriever
+
+
+def answer_sentences(retriever: Retriever) -> list[str]:
+    """Every text an answer may embed besides the question: each topic entry's candidate
+    sentences and its "name: definition" (for the coverage decision), each card's sentences."""
+    corpus = retriever.refresh()
+    texts: list[str] = []
+    for chunks in corpus.entries.values():
+        first, *rest = chunks
+        hit = Hit(first, 0.0, "\n".join(c.text for c in rest))
+        texts += [text for _, text in EntryText.of(hit).candidates()]
+        texts.append(entry_name(hit))
+    for cards in corpus.cards.values():
+        texts += sentences(cards[0].text)
+    return list(dict.fromkeys(texts))
