@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.core.settings import Settings
     from app.llm.backend import build_backend
-    from app.wiring import build_tutor, open_retriever, prepare_process
+    from app.wiring import build_tutor, open_retriever, prepare_answers, prepare_process
     from ingest.sync import ingest
 
     prepare_process()
@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("full ingest (fresh index)", f"{full.seconds:.1f} s for {full.chunks} chunks"))
         noop = ingest(settings, progress=False)
         rows.append(("re-ingest, nothing changed", f"{noop.seconds:.2f} s ({noop.added} embedded)"))
+        started = time.perf_counter()
+        prepared = prepare_answers(settings, progress=False)  # as `tutor ingest` does
+        rows.append(("answer sentences prepared", f"{time.perf_counter() - started:.1f} s for {prepared}"))
 
         retriever = open_retriever(settings)
         cases = [c["question"] for c in yaml.safe_load(DATASET.read_text())["cases"][:60]]
@@ -129,16 +132,27 @@ def main(argv: list[str] | None = None) -> int:
 
         backend = build_backend(settings)
         tutor = build_tutor(settings, retriever, backend)
-        tutor.ask("What is a neural network?")  # warm-up: loads the model
+        tutor.ask("What is a neural network?")  # warm-up
         answers = [tutor.ask(q) for q in QUESTIONS]
         first_text = [a.timings_ms["first_text"] for a in answers]
-        first_token = [a.timings_ms["first_token"] for a in answers if "first_token" in a.timings_ms]
         total = [a.timings_ms["total"] for a in answers]
         rows.append(
             (
-                "answers: first text / model's first token / complete, p50",
-                f"{percentile(first_text, 50):.0f} ms / {percentile(first_token, 50):.0f} ms / "
-                f"{percentile(total, 50):.0f} ms over {len(answers)} questions",
+                "answers as configured: first text / complete, p50",
+                f"{percentile(first_text, 50):.0f} ms / {percentile(total, 50):.0f} ms over {len(answers)} "
+                f"questions (the model {'adds' if settings.model_may_add else 'is not asked'})",
+            )
+        )
+        # The same questions with the model asked to add (off by default for the bundled model).
+        adding = build_tutor(settings.model_copy(update={"model_adds": True}), retriever, backend)
+        adding.ask("What is a neural network?")  # warm-up: loads the model
+        added = [adding.ask(q) for q in QUESTIONS]
+        first_token = [a.timings_ms["first_token"] for a in added if "first_token" in a.timings_ms]
+        total_added = [a.timings_ms["total"] for a in added]
+        rows.append(
+            (
+                "answers with the model adding: first token / complete, p50",
+                f"{percentile(first_token, 50):.0f} ms / {percentile(total_added, 50):.0f} ms",
             )
         )
 
@@ -146,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         # the tutor's Llama) and through a separate plain Llama; both start from an empty cache.
         raw, threads = raw_llama(backend.model.model_path, settings.n_ctx)
         tutor_rates, raw_rates = [], []
-        for question, answer in zip(QUESTIONS, answers):
+        for question, answer in zip(QUESTIONS, added):
             values = {"question": question, "hits": answer.retrieved, "history": []}
             prompt = tutor.render(question, answer.retrieved, [])
             backend.model.llama.reset()
@@ -187,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 "ratio": round(tutor_tok_s / raw_tok_s, 3),
                 "first_token_p50_ms": round(percentile(first_token, 50), 1),
                 "answer_p50_ms": round(percentile(total, 50), 1),
+                "answer_with_model_p50_ms": round(percentile(total_added, 50), 1),
                 "retrieve_p50_ms": round(percentile(retrieve_ms, 50), 1),
                 "first_text_p50_ms": round(percentile(first_text, 50), 1),
             }
