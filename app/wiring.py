@@ -19,7 +19,7 @@ from app.answer.retrieve import Retriever
 from app.answer.sentences import answer_sentences
 from app.answer.tutor import Tutor
 from app.answer.vectors import FILE_NAME as VECTORS_FILE
-from app.answer.vectors import SentenceVectors, prepare
+from app.answer.vectors import SentenceVectors
 from app.core.resources import seeds_dir
 from app.core.settings import Settings
 from app.learner.coach import Coach
@@ -91,7 +91,7 @@ def sentence_vectors(settings: Settings, retriever: Retriever) -> SentenceVector
 def prepare_answers(settings: Settings, progress: bool = True) -> int:
     """Embed and save every sentence an answer may use, so answers embed only the question."""
     retriever = open_retriever(settings)
-    return prepare(sentence_vectors(settings, retriever), answer_sentences(retriever), progress=progress)
+    return sentence_vectors(settings, retriever).prepare(answer_sentences(retriever), progress=progress)
 
 
 def curriculum_neighbours(settings: Settings) -> Neighbours:

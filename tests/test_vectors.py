@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from app.answer.sentences import answer_sentences
-from app.answer.vectors import SentenceVectors, prepare
+from app.answer.vectors import SentenceVectors
 
 
 class Counting:
@@ -31,7 +31,7 @@ class Counting:
 def test_saved_vectors_are_loaded_and_not_embedded_again(tmp_path: Path) -> None:
     path = tmp_path / "cache" / "sentence-vectors.npz"
     first = Counting()
-    assert prepare(SentenceVectors(first, path=path), ["a b.", "c d e.", "a b."]) == 2
+    assert SentenceVectors(first, path=path).prepare(["a b.", "c d e.", "a b."]) == 2
     assert first.embedded == ["a b.", "c d e."] and path.is_file()
 
     again = Counting()
@@ -40,13 +40,13 @@ def test_saved_vectors_are_loaded_and_not_embedded_again(tmp_path: Path) -> None
     rows = vectors(["c d e.", "a b."])
     assert again.embedded == []
     assert rows.tolist() == [[6.0, 1.0], [4.0, 1.0]]
-    assert prepare(vectors, ["a b.", "new."]) == 1 and again.embedded == ["new."]
+    assert vectors.prepare(["a b.", "new."]) == 1 and again.embedded == ["new."]
     assert len(SentenceVectors(Counting(), path=path)) == 3
 
 
 def test_vectors_of_another_embedder_are_not_used(tmp_path: Path) -> None:
     path = tmp_path / "sentence-vectors.npz"
-    prepare(SentenceVectors(Counting("one"), path=path), ["a b."])
+    SentenceVectors(Counting("one"), path=path).prepare(["a b."])
     other = Counting("two")
     assert len(SentenceVectors(other, path=path)) == 0
     SentenceVectors(other, path=path)(["a b."])
@@ -59,7 +59,7 @@ def test_a_damaged_file_only_costs_time(tmp_path: Path, content: bytes, caplog) 
     path.write_bytes(content)
     vectors = SentenceVectors(Counting(), path=path)
     assert len(vectors) == 0 and "cannot read the saved sentence vectors" in caplog.text
-    assert prepare(vectors, ["a b."]) == 1
+    assert vectors.prepare(["a b."]) == 1
     assert len(SentenceVectors(Counting(), path=path)) == 1  # replaced by a good one
 
 
@@ -93,7 +93,7 @@ def test_prepared_answers_embed_nothing_retrieval_has_not(
     recording = Recording(topics_retriever.embeddings)
     vectors = SentenceVectors(recording, path=tmp_path / "sentence-vectors.npz")
     texts = answer_sentences(topics_retriever)
-    assert prepare(vectors, texts) == len(texts) > 20
+    assert vectors.prepare(texts) == len(texts) > 20
     assert np.allclose(np.linalg.norm(vectors(texts), axis=1), 1.0, atol=1e-4)
     recording.embedded.clear()
 

@@ -56,11 +56,7 @@ class SentenceVectors:
         """Cache a vector computed elsewhere by the same embedder (a query's, by retrieval)."""
         import numpy as np
 
-        with self._lock:
-            self._cache[text] = np.asarray(vector, dtype=np.float32)
-            self._cache.move_to_end(text)
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
+        self._put([text], [np.asarray(vector, dtype=np.float32)])
 
     def missing(self, texts: Iterable[str]) -> list[str]:
         """The texts, once each, that have no cached vector."""
@@ -70,15 +66,7 @@ class SentenceVectors:
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            fresh = np.asarray(self.embeddings.embed_documents(missing), dtype=np.float32)
-            with self._lock:
-                for text, vector in zip(missing, fresh):
-                    self._cache[text] = vector
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
+        self._embed(self.missing(texts))
         with self._lock:
             rows = []
             for text in texts:
@@ -89,6 +77,37 @@ class SentenceVectors:
                     self._cache.move_to_end(text)
                 rows.append(vector)
         return np.stack(rows)
+
+    def prepare(self, texts: Iterable[str], batch: int = 256, progress: bool = False) -> int:
+        """Embed the texts not cached yet, in batches (a progress bar when asked), then save; how many."""
+        missing = self.missing(texts)
+        if missing:
+            from tqdm import tqdm
+
+            with tqdm(
+                total=len(missing), desc="answer sentences", unit=" sentences", disable=not progress
+            ) as bar:
+                for start in range(0, len(missing), batch):
+                    self._embed(missing[start : start + batch])
+                    bar.update(len(missing[start : start + batch]))
+        if missing or not (self.path and self.path.exists()):
+            self.save()
+        return len(missing)
+
+    def _embed(self, texts: list[str]) -> None:
+        import numpy as np
+
+        if texts:
+            self._put(texts, np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32))
+
+    def _put(self, texts: Sequence[str], vectors: Iterable[np.ndarray]) -> None:
+        """Cache the vectors as the most recent, dropping the oldest beyond `size`."""
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._cache[text] = vector
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
 
     def save(self) -> None:
         """Write the cached vectors to `path` at once (a reader sees the old file or the new one)."""
@@ -131,20 +150,3 @@ class SentenceVectors:
             return
         for text, row in zip(texts[-self.size :], rows[-self.size :], strict=True):
             self._cache[text] = row
-
-
-def prepare(vectors: SentenceVectors, texts: Iterable[str], batch: int = 256, progress: bool = False) -> int:
-    """Embed the texts not cached yet, in batches (a progress bar when asked), then save; how many."""
-    missing = vectors.missing(texts)
-    if missing:
-        from tqdm import tqdm
-
-        with tqdm(
-            total=len(missing), desc="answer sentences", unit=" sentences", disable=not progress
-        ) as bar:
-            for start in range(0, len(missing), batch):
-                vectors(missing[start : start + batch])
-                bar.update(len(missing[start : start + batch]))
-    if missing or not (vectors.path and vectors.path.exists()):
-        vectors.save()
-    return len(missing)
