@@ -187,20 +187,19 @@ class Router:
     def _cheapest(self, left: list[str], cost) -> str:
         """Take the next goal topic out of `left`: the least preparation per hour of goal topic.
 
-        Only goal topics that build on no other goal topic still to come are
-        candidates (MLOps fundamentals before serving models); of those, one that
-        needs nothing more comes first, ties in roadmap order. Asked again after
-        each goal is laid out, since a goal's preparation shrinks as earlier goals
-        bring in what it shares with them.
+        A goal topic that builds on another goal topic still to come needs only
+        that topic's essentials, as any prerequisite does (serving models after
+        the essentials of MLOps fundamentals, whose rest follows as a goal of its
+        own), so a cheap goal is not held back behind an expensive one. Ties in
+        roadmap order. Asked again after each goal is laid out, since a goal's
+        preparation shrinks as earlier goals bring in what it shares with them.
         """
-        pending = set(left)
-        free = [g for g in left if not (self.curriculum.closure({g}) - {g}) & pending] or left
 
         def key(goal: str) -> tuple[float, int]:
             own = sum(p.tenths for p in self.course(goal)) or 1
             return cost(goal) / own, self._position[goal]
 
-        best = min(free, key=key)
+        best = min(left, key=key)
         left.remove(best)
         return best
 
