@@ -270,6 +270,20 @@ def test_a_project_closes_each_area_phase(curriculum: Curriculum) -> None:
     assert plan.total_hours == 19.0
 
 
+def test_a_project_without_room_opens_the_next_week_and_the_next_unit_fills_the_gap(
+    curriculum: Curriculum,
+) -> None:
+    # 8 h of Domain Knowledge leave 1 h of a 9 h week: too little for its 2 h project, so
+    # Soft Skills starts in that hour and the project opens week two, after the review.
+    plan = make_plan(curriculum, "g", ["domain-knowledge", "soft-skills"], set(), 9, 4, START)
+    first = [(i.kind, i.topic_id, i.hours) for i in plan.weeks[0].items]
+    assert first == [("learn", "domain-knowledge", 8.0), ("learn", "soft-skills", 1.0)]
+    second = [(i.kind, i.topic_id) for i in plan.weeks[1].items]
+    assert second[:3] == [("review", "soft-skills"), ("project", "domain-knowledge"), ("learn", "soft-skills")]
+    assert plan.weeks[0].hours == 9.0
+    assert plan.unscheduled == []
+
+
 def test_a_detailed_area_project_comes_after_its_last_needed_unit(curriculum: Curriculum) -> None:
     integral = "mathematics-and-statistics/calculus/integral-calculus"
     plan = make_plan(curriculum, "calculus", [integral], set(), 10, 6, START)

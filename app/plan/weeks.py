@@ -6,7 +6,9 @@ week, and each week's item names the pieces it covers, so a long unit reads as
 a different set of sub-topics each week rather than the same title repeated.
 From week two on, part of each week reviews the previous week's last topic.
 A small hands-on project, which is never split, follows the step that closes
-an area. Hours are counted in tenths, so sums never drift.
+an area; when the week has no room left for it, the next steps fill that room
+and the project opens the next week, so no week stands half empty before it.
+Hours are counted in tenths, so sums never drift.
 """
 
 from __future__ import annotations
@@ -100,9 +102,10 @@ def lay_out(
             a = tree[closes[n]]
             size = min(MAX_PROJECT_TENTHS, max(MIN_PROJECT_TENTHS, int(phase.get(a.id, 0) * PROJECT_SHARE)))
             size = min(size, calendar.week_room())  # a project is done within one week
-            project = Item(a.id, f"Project: {a.title}", a.path, size / 10, "project", serves=step.serves)
-            if not calendar.place(project):
-                left.append(Leftover(a.id, project.title, size / 10, "project"))
+            calendar.place(
+                Item(a.id, f"Project: {a.title}", a.path, size / 10, "project", serves=step.serves)
+            )
+    left += [Leftover(i.topic_id, i.title, i.hours, "project") for i in calendar.finish()]
     return calendar.used_weeks(), left
 
 
@@ -115,6 +118,7 @@ class _Calendar:
         self.review = max(MIN_REVIEW_TENTHS, int(budget * REVIEW_SHARE))
         self.index = 0
         self.used = 0
+        self.pending: list[Item] = []  # unsplittable items waiting for the next week's room
 
     def week_room(self) -> int:
         """The most a week from week two on can hold besides its review."""
@@ -137,6 +141,9 @@ class _Calendar:
             item = Item(last.topic_id, title, last.path, self.review / 10, "review", covers=last.covers)
             self.weeks[self.index].items.append(item)
             self.used = self.review
+        waiting, self.pending = self.pending, []
+        for item in waiting:
+            self.place(item)
         return True
 
     def fill(self, step: Step, title: str, path: tuple[str, ...]) -> int:
@@ -172,18 +179,20 @@ class _Calendar:
             left -= take
         return left
 
-    def place(self, item: Item) -> bool:
-        """Put an unsplittable item in the first week with room for it."""
+    def place(self, item: Item) -> None:
+        """Put an unsplittable item in this week, or first thing next week when it does not fit."""
         tenths = int(round(item.hours * 10))
-        if tenths > self.budget:
-            return False
-        while self.index < len(self.weeks) and self._room() < tenths:
-            self._next_week()
-        if self.index >= len(self.weeks):
-            return False
-        self.weeks[self.index].items.append(item)
-        self.used += tenths
-        return True
+        if self.index < len(self.weeks) and tenths <= self._room():
+            self.weeks[self.index].items.append(item)
+            self.used += tenths
+        else:
+            self.pending.append(item)
+
+    def finish(self) -> list[Item]:
+        """Place what still waits for a week with room; return what no week left could hold."""
+        while self.pending and self.index < len(self.weeks) and self._next_week():
+            pass
+        return self.pending
 
     def used_weeks(self) -> list[Week]:
         """All weeks up to the last one with new work (a week of review only stays, in order)."""
