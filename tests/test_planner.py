@@ -240,6 +240,24 @@ def test_an_unclear_goal_asks_with_the_readings_to_pick_from(embedded) -> None:
     assert planner.targets(ids[0]) == ["programming-and-software-engineering/security"]
 
 
+def test_a_bullet_title_that_names_more_elsewhere_asks(curriculum: Curriculum) -> None:
+    # "Deep Learning" is a bullet of time series forecasting; the learner more likely means
+    # Deep Learning Fundamentals. Asked, by title alone: no embedder needed.
+    def factory():
+        raise AssertionError("the embedder was loaded for a title")
+
+    planner = StudyPlanner(curriculum, embeddings=factory)
+    with pytest.raises(GoalUnclear) as unclear:
+        planner.targets("Deep Learning")
+    ids = [c.id for c in unclear.value.candidates]
+    assert ids == [
+        "machine-learning-and-deep-learning/deep-learning-fundamentals",
+        "machine-learning-and-deep-learning/time-series-forecasting/deep-learning",
+    ]
+    # A bullet no bigger part of the roadmap names is still named outright.
+    assert planner.targets("Kubernetes") == [KUBERNETES]
+
+
 def test_a_free_text_plan(embedded, curriculum: Curriculum) -> None:
     planner, _ = embedded
     plan = planner.plan(request(goal="I want to build LLM apps", weeks=12, start=START, known=("Python",)))

@@ -44,8 +44,9 @@ ROLE_PENALTY = 0.05  # ... and lose this when it does not
 LEXICAL_WEIGHT = 0.12  # BM25, scaled to 0..1 by the best score, weighs this much next to cosine
 CHOICES = 4  # candidates offered when asking
 _ROLE = re.compile(
-    r"\b(engineer|developer|dev|job|career|role|become|becoming|interviews?|hired|transition|switch)\b"
-    r"|\b(get|break|move) into\b|\bwork as\b",
+    r"\b(engineers?|developers?|devs?|jobs?|careers?|roles?|become|becoming|interviews?|interviewing|hired"
+    r"|transition(ing)?|switch(ing)?|profession)\b"
+    r"|\b(get|getting|break|breaking|move|moving) into\b|\bwork(ing)? as\b|\bfor a living\b",
     re.I,
 )
 # How learners shorten roadmap words; expanded before matching ("k8s" → "k8s kubernetes").
@@ -130,12 +131,38 @@ class GoalResolver:
         found = [self.tree.find(p) for p in parts]
         if not parts or not all(found):
             return None
-        if len(parts) == 1 and parts[0] not in self.tree and len(shared := self._sharing(parts[0])) > 1:
-            return Resolution(goal, "ask", None, tuple(shared[:CHOICES]), 0.0)
+        if len(parts) == 1 and parts[0] not in self.tree:
+            if len(shared := self._sharing(parts[0])) > 1:
+                return Resolution(goal, "ask", None, tuple(shared[:CHOICES]), 0.0)
+            if broader := self._broader_elsewhere(found[0], parts[0]):
+                # "deep learning" is a bullet of time series forecasting, and more besides
+                own = self._reading(found[0], "unit")
+                return Resolution(goal, "ask", None, (*broader[: CHOICES - 1], own), 0.0)
         targets = tuple(dict.fromkeys(u for node_id in found for u in self.tree.unit_of(node_id)))
         label = ", ".join(self.tree[n].title for n in found)
         chosen = Candidate(",".join(found), "unit", label, targets, 1.0)
         return Resolution(goal, "named", chosen, (chosen,), 1.0)
+
+    def _broader_elsewhere(self, node_id: str, title: str) -> list[Candidate]:
+        """When `node_id` is a bullet inside a unit: the units and sections elsewhere with `title`
+        among the words of their own title, most specific first (the learner likely means one)."""
+        node = self.tree[node_id]
+        if node.kind != "topic":
+            return []
+        words = re.compile(rf"\b{re.escape(title.strip())}\b", re.I)
+        found = [
+            other
+            for other in self.tree.nodes.values()
+            if (other.unit or other.kind in ("section", "subsection", "area"))
+            and node.path[: len(other.path)] != other.path  # not the bullet's own unit or above it
+            and words.search(other.title)
+            and self.tree.unit_of(other.id)
+        ]
+        found.sort(key=lambda n: n.kind == "area")  # a whole area is the vaguest reading
+        return [self._reading(n.id, "unit" if n.unit else "section") for n in found]
+
+    def _reading(self, node_id: str, kind: str) -> Candidate:
+        return Candidate(node_id, kind, self.breadcrumb(node_id), tuple(self.tree.unit_of(node_id)))
 
     def _sharing(self, title: str) -> list[Candidate]:
         """Units and sections in different areas whose titles contain `title` as words, one per area."""
