@@ -12,6 +12,7 @@ import statistics
 
 from app.answer import coverage
 from app.answer.compose import WHERE
+from app.answer.tutor import ENTRIES
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
@@ -24,7 +25,7 @@ def interview(parts: Parts, split: str, limit: int | None, progress: Progress):
     retriever, tutor = parts.retriever, parts.tutor
     records = []
     for case in progress(datasets.interview(split, limit), "interview"):
-        found = retriever.retrieve(case.question, tutor.top_k, entries=1)
+        found = retriever.retrieve(case.question, tutor.top_k, entries=ENTRIES)
         decided = coverage.decide(retriever, case.question, found, tutor.vectors)
         answer = tutor.ask(case.question) if case.key_facts else None
         records.append(
