@@ -149,10 +149,13 @@ def explain(
         if first is not None:
             chosen.append(first)
     words = sum(len(pool[i][2].split()) for i in chosen)
+    defined = {defines(pool[i][2]) for i in chosen} - {""}
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
             if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > WORD_BUDGET:
+                continue
+            if defines(text) in defined:  # the same term, defined again by another entry
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * repeat
@@ -162,11 +165,25 @@ def explain(
             break
         chosen.append(best)
         words += len(pool[best][2].split())
+        defined.add(defines(pool[best][2]))
+        defined.discard("")
     if not chosen:
         chosen = [int(relevance.argmax())]
     order = {id(e): n for n, e in enumerate(entries)}
     chosen.sort(key=lambda i: (order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
+
+
+_DEFINITION = re.compile(
+    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the)\b", re.I
+)
+
+
+def defines(sentence: str) -> str:
+    """The term a sentence defines ("Gradient descent is an iterative method ..." → "gradient
+    descent"), or "" when it is not a definition."""
+    match = _DEFINITION.match(sentence)
+    return match["term"].casefold() if match and len(match["term"].split()) <= 6 else ""
 
 
 def tools(entries: Sequence[EntryText]) -> list[Sentence]:

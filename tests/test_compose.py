@@ -1,0 +1,39 @@
+"""Choosing an answer's sentences (app/answer/compose.explain): logic only, with made-up vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.answer.compose import EntryText, defines, explain
+from app.answer.retrieve import Hit
+from ingest.store import StoredChunk
+
+
+def entry(name: str, what: str) -> EntryText:
+    chunk = StoredChunk(name, "roadmap", ("Maths", name), what, "entry", 10)
+    return EntryText.of(Hit(chunk, 0.9))
+
+
+def vectors(texts):
+    """Every sentence equally close to the question and far enough from the others for MMR."""
+    rows = np.zeros((len(texts), len(texts) + 1))
+    rows[:, 0] = 1.0
+    for i in range(1, len(texts)):
+        rows[i, i] = 1.0
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_defines_reads_the_defined_term() -> None:
+    assert defines("Gradient descent is an iterative method that minimizes a function.") == "gradient descent"
+    assert defines("TF-IDF (term frequency - inverse doc frequency) is a way to weigh words.") == "tf-idf"
+    assert defines("Gradient descent (full-batch) computes the gradient over the whole set.") == ""
+    assert defines("Why it matters: a model is a function.") == ""
+
+
+def test_a_term_is_defined_once_even_when_two_entries_define_it() -> None:
+    first = entry("Optimization", "Gradient descent is an iterative method. It steps against the gradient.")
+    second = entry("Gradient descent and SGD", "Gradient descent is an optimization method for weights.")
+    chosen = [s.text for s in explain("What is gradient descent?", [first, second], vectors)]
+    assert chosen[0] == "Gradient descent is an iterative method."
+    assert "Gradient descent is an optimization method for weights." not in chosen
+    assert "It steps against the gradient." in chosen
