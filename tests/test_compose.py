@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.answer.compose import EntryText, defines, explain
+from app.answer.compose import EntryText, comparison, defines, explain
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
 
@@ -37,3 +37,44 @@ def test_a_term_is_defined_once_even_when_two_entries_define_it() -> None:
     assert chosen[0] == "Gradient descent is an iterative method."
     assert "Gradient descent is an optimization method for weights." not in chosen
     assert "It steps against the gradient." in chosen
+
+
+def test_comparisons_name_their_sides_as_learners_ask_them() -> None:
+    assert comparison("L1 vs L2 regularization") == ("L1 regularization", "L2 regularization")
+    assert comparison("When to use a Label Encoding vs. One Hot Encoding?") == (
+        "Label Encoding",
+        "One Hot Encoding",
+    )
+    assert comparison("Epoch vs. Batch vs. Iteration.") == ("Epoch", "Batch", "Iteration")
+    assert comparison(
+        "Can you explain the differences between supervised, unsupervised, and reinforcement learning?"
+    ) == ("supervised learning", "unsupervised learning", "reinforcement learning")
+    assert comparison("What’s the difference between a generative and discriminative model?") == (
+        "generative model",
+        "discriminative model",
+    )
+    assert comparison("What is the difference between t-SNE and PCA for dimensionality reduction?") == (
+        "t-SNE",
+        "PCA",
+    )
+    assert comparison("What is the difference between Bayesian vs frequentist statistics?") == (
+        "Bayesian statistics",
+        "frequentist statistics",
+    )
+    assert comparison("Why do we use convolutions for images rather than just FC layers?") == (
+        "convolutions",
+        "FC layers",
+    )
+    assert comparison("How does a random forest differ from a decision tree?") == (
+        "random forest",
+        "decision tree",
+    )
+
+
+def test_questions_that_do_not_compare_have_no_sides() -> None:
+    for question in (
+        "What is gradient descent?",
+        "Explain precision and recall",
+        "What are the pros and cons of Docker?",
+    ):
+        assert comparison(question) is None

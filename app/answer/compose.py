@@ -43,12 +43,32 @@ _LABELS = {
     "Common confusion": "confusion",
     "Typical tools": "tools",
 }
-_COMPARE = re.compile(
-    r"(?:difference|differences|distinguish|compare|comparison)\s+(?:between\s+)?(?P<a>.+?)\s+"
-    r"(?:and|vs\.?|versus|with|from)\s+(?P<b>.+?)[?.!]*$"
-    r"|^(?:.*?\b(?:is|are)\s+)?(?P<c>[\w\s/+-]+?)\s+(?:vs\.?|versus)\s+(?P<d>[\w\s/+-]+?)[?.!]*$",
-    re.IGNORECASE,
+# A comparison names its sides after "difference between", around "vs", or as "X rather than Y".
+_COMPARE = (
+    re.compile(
+        r"\b(?:differences?|distinguish|compare|comparison|contrast)\s+(?:between\s+|of\s+)?(?P<sides>.+)",
+        re.I,
+    ),
+    re.compile(r"(?P<sides>[^?.!:;]+?\s+(?:vs\.?|versus)\s+.+)", re.I),
+    re.compile(
+        r"\b(?:use|using|prefer|choose|pick)\s+(?P<sides>.+?\s+(?:rather than|instead of)\s+.+)", re.I
+    ),
+    re.compile(
+        r"^(?:how|in what ways?)\s+(?:does|do|is|are)\s+(?P<sides>.+?\s+differ(?:ent)?\s+from\s+.+)", re.I
+    ),
 )
+_SIDE_SPLIT = re.compile(
+    r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus|rather than|instead of|differ(?:ent)? from)\s+",
+    re.I,
+)
+_SIDE_OPENER = re.compile(
+    r"^(?:(?:when|why|where)\s+(?:to|should\s+\w+|do\s+\w+|would\s+\w+)\s+(?:use|pick|choose)\s+"
+    r"|(?:what|which)(?:\s+is|'s|’s)?\s+|is\s+|are\s+|just\s+|simply\s+|between\s+)+",
+    re.I,
+)
+_SIDE_TAIL = re.compile(r"\s+(?:for|in|when|on|with|to)\s+.*$", re.I)  # "PCA for dimensionality reduction"
+MAX_SIDES = 3
+SIDE_MATCH = 0.4  # a side's entry must be named like it ("SGD": "Stochastic gradient descent" 0.44)
 _TOOLS = re.compile(
     r"\b(which|what|any|name|list|recommend)\b.{0,40}\b(tools?|librar(y|ies)|frameworks?)\b", re.I
 )
@@ -101,14 +121,44 @@ class Sentence:
     source: Hit  # the entry (or section) it is cited to
 
 
-def comparison(question: str) -> tuple[str, str] | None:
-    """The two sides of "X vs Y" / "difference between X and Y", if the question compares."""
-    match = _COMPARE.search(question.strip())
-    if not match:
+def comparison(question: str) -> tuple[str, ...] | None:
+    """The sides of "X vs Y", "difference between X and Y", "X rather than Y" (up to three:
+    "supervised, unsupervised and reinforcement learning"), or None when the question does not
+    compare. A head word the sides share is given to each ("generative and discriminative
+    model" → "generative model", "discriminative model")."""
+    text = re.sub(r"\b(vs|versus)\.", r"\1", question.strip(), flags=re.I)
+    for clause in re.split(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])", text):
+        for pattern in _COMPARE:
+            if match := pattern.search(clause):
+                sides = _sides(match["sides"])
+                if sides:
+                    return sides
+    return None
+
+
+def _sides(text: str) -> tuple[str, ...] | None:
+    parts = [p for p in _SIDE_SPLIT.split(text.strip().rstrip("?.!")) if p.strip()]
+    if not 2 <= len(parts) <= MAX_SIDES:
         return None
-    a, b = (match["a"], match["b"]) if match["a"] else (match["c"], match["d"])
-    a, b = _side(a), _side(b)
-    return (a, b) if a and b else None
+    sides = [_side(_SIDE_TAIL.sub("", _SIDE_OPENER.sub("", p.strip()))) for p in parts]
+    if not all(sides):
+        return None
+    head = sides[-1].split()[-1] if len(sides[-1].split()) > 1 else ""
+    if head:
+        sides = [side if _whole(side, head) else f"{side} {head}" for side in sides]
+    return tuple(sides) if len({s.casefold() for s in sides}) == len(sides) else None
+
+
+def _whole(side: str, head: str) -> bool:
+    """Whether a side stands on its own, not a modifier of the last side's head ("generative"
+    of "discriminative model"): several words, the head itself, or a plural noun ("convolutions")."""
+    return len(side.split()) > 1 or side.casefold() == head.casefold() or side.casefold().endswith("s")
+
+
+def _names(side: str, hit: Hit, vectors: Vectors) -> float:
+    """How close a comparison's side is to the name of the entry found for it."""
+    rows = vectors([side, hit.chunk.path[-1]])
+    return float(rows[0] @ rows[1])
 
 
 def asks_for_tools(question: str) -> bool:
@@ -330,11 +380,15 @@ def compose(
     chosen: list[Sentence] = []
     sides = comparison(question)
     if sides:
-        first = next(iter(side_entries(sides[0])), None)
-        second = next((h for h in side_entries(sides[1]) if h != first), None)
-        if first and second:  # each side from its own entry, then what tells them apart
-            pair = [EntryText.of(first), EntryText.of(second)]
-            chosen = explain(question, pair, vectors, most, openers=2)
+        found: list[Hit] = []
+        for side in sides:  # each side from its own entry, then what tells them apart
+            hit = next((h for h in side_entries(side) if h not in found), None)
+            if hit is None or _names(side, hit, vectors) < SIDE_MATCH:
+                break  # "epoch vs batch": the roadmap has no entry for one side; answer as usual
+            found.append(hit)
+        if len(found) == len(sides):
+            both = [EntryText.of(h) for h in found]
+            chosen = explain(question, both, vectors, max(most, len(sides)), openers=len(sides))
     if not chosen and asks_for_tools(question):
         chosen = tools(texts)
     if not chosen:
