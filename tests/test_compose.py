@@ -69,6 +69,8 @@ def test_comparisons_name_their_sides_as_learners_ask_them() -> None:
         "random forest",
         "decision tree",
     )
+    # A proper name closing the last side is not a head word the others share.
+    assert comparison("How is Spark different from Hadoop MapReduce?") == ("Spark", "Hadoop MapReduce")
 
 
 def test_questions_that_do_not_compare_have_no_sides() -> None:

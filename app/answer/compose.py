@@ -143,7 +143,8 @@ def _sides(text: str) -> tuple[str, ...] | None:
     sides = [_side(_SIDE_TAIL.sub("", _SIDE_OPENER.sub("", p.strip()))) for p in parts]
     if not all(sides):
         return None
-    head = sides[-1].split()[-1] if len(sides[-1].split()) > 1 else ""
+    last = sides[-1].split()
+    head = last[-1] if len(last) > 1 and last[-1][:1].islower() else ""  # a common noun, not "MapReduce"
     if head:
         sides = [side if _whole(side, head) else f"{side} {head}" for side in sides]
     return tuple(sides) if len({s.casefold() for s in sides}) == len(sides) else None
