@@ -279,7 +279,11 @@ def test_a_project_without_room_opens_the_next_week_and_the_next_unit_fills_the_
     first = [(i.kind, i.topic_id, i.hours) for i in plan.weeks[0].items]
     assert first == [("learn", "domain-knowledge", 8.0), ("learn", "soft-skills", 1.0)]
     second = [(i.kind, i.topic_id) for i in plan.weeks[1].items]
-    assert second[:3] == [("review", "soft-skills"), ("project", "domain-knowledge"), ("learn", "soft-skills")]
+    assert second[:3] == [
+        ("review", "soft-skills"),
+        ("project", "domain-knowledge"),
+        ("learn", "soft-skills"),
+    ]
     assert plan.weeks[0].hours == 9.0
     assert plan.unscheduled == []
 
