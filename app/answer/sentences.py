@@ -2,7 +2,8 @@
 
 Composing compares the question with topic entries' candidate sentences and the
 section cards' sentences (app/answer/compose.py); the coverage decision compares
-it with entries' "name: definition" (app/answer/coverage.py). All of them are
+it with entries' "name: definition" (app/answer/coverage.py), and a comparison's
+side with the names of the entries found for it. All of them are
 known once the index is built; app/answer/vectors.py embeds and saves them.
 """
 
@@ -20,15 +21,16 @@ if TYPE_CHECKING:
 
 
 def answer_sentences(retriever: Retriever) -> list[str]:
-    """Every text an answer may embed besides the question: each topic entry's candidate
-    sentences and its "name: definition" (for the coverage decision), each card's sentences."""
+    """Every text an answer may embed besides the question and a comparison's sides: each topic
+    entry's candidate sentences, its "name: definition" (for the coverage decision) and its name
+    (for a comparison's side), each card's sentences."""
     corpus = retriever.refresh()
     texts: list[str] = []
     for chunks in corpus.entries.values():
         first, *rest = chunks
         hit = Hit(first, 0.0, "\n".join(c.text for c in rest))
         texts += [text for _, text in EntryText.of(hit).candidates()]
-        texts.append(entry_name(hit))
+        texts += [entry_name(hit), first.path[-1]]  # the name alone: a comparison's side is matched to it
     for cards in corpus.cards.values():
         texts += sentences(cards[0].text)
     return list(dict.fromkeys(texts))

@@ -297,7 +297,7 @@ class Tutor:
             found.hits[0],
             self.vectors,
             self.neighbours,
-            lambda side: self.retriever.retrieve(side, 1, entries=SIDE_ENTRIES).entries,
+            self._side_entries,
             topic,
             most=RELATED_SENTENCES if related else compose.MAX_SENTENCES,
         )
@@ -305,6 +305,13 @@ class Tutor:
         if related:
             text = self._not_covered(question, found.entries[0]) + " " + text
         return text, sources
+
+    def _side_entries(self, side: str) -> list[Hit]:
+        """The entries for one side of a comparison; the side's vector is kept for composing."""
+        found = self.retriever.retrieve(side, 1, entries=SIDE_ENTRIES)
+        if found.vector is not None:
+            self.vectors.add(side, found.vector)
+        return found.entries
 
     def _not_covered(self, question: str, closest: Hit) -> str:
         """ "The roadmap does not cover X; the closest it has is Y (its section)"."""
