@@ -30,6 +30,7 @@ from app.plan.curriculum import Curriculum
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from app.plan.skills import Node
     from ingest.entries import Entry
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ class GoalResolver:
                 return Resolution(goal, "ask", None, tuple(shared[:CHOICES]), 0.0)
             if broader := self._broader_elsewhere(found[0], parts[0]):
                 # "deep learning" is a bullet of time series forecasting, and more besides
-                own = self._reading(found[0], "unit")
+                own = self._reading(self.tree[found[0]])
                 return Resolution(goal, "ask", None, (*broader[: CHOICES - 1], own), 0.0)
         targets = tuple(dict.fromkeys(u for node_id in found for u in self.tree.unit_of(node_id)))
         label = ", ".join(self.tree[n].title for n in found)
@@ -149,37 +150,34 @@ class GoalResolver:
         node = self.tree[node_id]
         if node.kind != "topic":
             return []
-        words = re.compile(rf"\b{re.escape(title.strip())}\b", re.I)
-        found = [
-            other
-            for other in self.tree.nodes.values()
-            if (other.unit or other.kind in ("section", "subsection", "area"))
-            and node.path[: len(other.path)] != other.path  # not the bullet's own unit or above it
-            and words.search(other.title)
-            and self.tree.unit_of(other.id)
-        ]
-        found.sort(key=lambda n: n.kind == "area")  # a whole area is the vaguest reading
-        return [self._reading(n.id, "unit" if n.unit else "section") for n in found]
-
-    def _reading(self, node_id: str, kind: str) -> Candidate:
-        return Candidate(node_id, kind, self.breadcrumb(node_id), tuple(self.tree.unit_of(node_id)))
+        # Not the bullet's own unit or anything above it; a whole area is the vaguest reading.
+        found = [n for n in self._titled(title) if node.path[: len(n.path)] != n.path]
+        found.sort(key=lambda n: n.kind == "area")
+        return [self._reading(n) for n in found]
 
     def _sharing(self, title: str) -> list[Candidate]:
         """Units and sections in different areas whose titles contain `title` as words, one per area."""
-        words = re.compile(rf"\b{re.escape(title.strip())}\b", re.I)
         by_area: dict[str, Candidate] = {}
-        for node in self.tree.nodes.values():
-            if (
-                node.kind in ("section", "subsection", "area")
-                and words.search(node.title)
-                or (node.unit and words.search(node.title))
-            ):
-                area = node.path[0] if len(node.path) > 1 or node.kind == "area" else node.id
-                units = tuple(self.tree.unit_of(node.id))
-                if units and area not in by_area:
-                    kind = "unit" if node.unit else "section"
-                    by_area[area] = Candidate(node.id, kind, self.breadcrumb(node.id), units)
+        for node in self._titled(title):
+            area = node.path[0] if len(node.path) > 1 or node.kind == "area" else node.id
+            by_area.setdefault(area, self._reading(node))
         return list(by_area.values())
+
+    def _titled(self, title: str) -> list[Node]:
+        """Units, sections and areas holding units whose titles contain `title` as words."""
+        words = re.compile(rf"\b{re.escape(title.strip())}\b", re.I)
+        return [
+            node
+            for node in self.tree.nodes.values()
+            if (node.unit or node.kind in ("section", "subsection", "area"))
+            and words.search(node.title)
+            and self.tree.unit_of(node.id)
+        ]
+
+    def _reading(self, node: Node) -> Candidate:
+        """A node as a reading to offer: a unit or a bullet stands for its unit, else a section."""
+        kind = "section" if node.kind in ("section", "subsection", "area") and not node.unit else "unit"
+        return Candidate(node.id, kind, self.breadcrumb(node.id), tuple(self.tree.unit_of(node.id)))
 
     @property
     def can_match(self) -> bool:
