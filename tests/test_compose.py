@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from app.answer.compose import EntryText, comparison, defines, explain
 from app.answer.retrieve import Hit
@@ -39,44 +40,38 @@ def test_a_term_is_defined_once_even_when_two_entries_define_it() -> None:
     assert "It steps against the gradient." in chosen
 
 
-def test_comparisons_name_their_sides_as_learners_ask_them() -> None:
-    assert comparison("L1 vs L2 regularization") == ("L1 regularization", "L2 regularization")
-    assert comparison("When to use a Label Encoding vs. One Hot Encoding?") == (
-        "Label Encoding",
-        "One Hot Encoding",
-    )
-    assert comparison("Epoch vs. Batch vs. Iteration.") == ("Epoch", "Batch", "Iteration")
-    assert comparison(
-        "Can you explain the differences between supervised, unsupervised, and reinforcement learning?"
-    ) == ("supervised learning", "unsupervised learning", "reinforcement learning")
-    assert comparison("What’s the difference between a generative and discriminative model?") == (
-        "generative model",
-        "discriminative model",
-    )
-    assert comparison("What is the difference between t-SNE and PCA for dimensionality reduction?") == (
-        "t-SNE",
-        "PCA",
-    )
-    assert comparison("What is the difference between Bayesian vs frequentist statistics?") == (
-        "Bayesian statistics",
-        "frequentist statistics",
-    )
-    assert comparison("Why do we use convolutions for images rather than just FC layers?") == (
-        "convolutions",
-        "FC layers",
-    )
-    assert comparison("How does a random forest differ from a decision tree?") == (
-        "random forest",
-        "decision tree",
-    )
+COMPARISONS = [
+    ("L1 vs L2 regularization", ("L1 regularization", "L2 regularization")),
+    ("When to use a Label Encoding vs. One Hot Encoding?", ("Label Encoding", "One Hot Encoding")),
+    ("Epoch vs. Batch vs. Iteration.", ("Epoch", "Batch", "Iteration")),
+    (
+        "Can you explain the differences between supervised, unsupervised, and reinforcement learning?",
+        ("supervised learning", "unsupervised learning", "reinforcement learning"),
+    ),
+    (
+        "What’s the difference between a generative and discriminative model?",
+        ("generative model", "discriminative model"),
+    ),
+    ("What is the difference between t-SNE and PCA for dimensionality reduction?", ("t-SNE", "PCA")),
+    (
+        "What is the difference between Bayesian vs frequentist statistics?",
+        ("Bayesian statistics", "frequentist statistics"),
+    ),
+    ("Why do we use convolutions for images rather than just FC layers?", ("convolutions", "FC layers")),
+    ("How does a random forest differ from a decision tree?", ("random forest", "decision tree")),
     # A proper name closing the last side is not a head word the others share.
-    assert comparison("How is Spark different from Hadoop MapReduce?") == ("Spark", "Hadoop MapReduce")
+    ("How is Spark different from Hadoop MapReduce?", ("Spark", "Hadoop MapReduce")),
+]
 
 
-def test_questions_that_do_not_compare_have_no_sides() -> None:
-    for question in (
-        "What is gradient descent?",
-        "Explain precision and recall",
-        "What are the pros and cons of Docker?",
-    ):
-        assert comparison(question) is None
+@pytest.mark.parametrize(("question", "sides"), COMPARISONS)
+def test_comparisons_name_their_sides_as_learners_ask_them(question: str, sides: tuple[str, ...]) -> None:
+    assert comparison(question) == sides
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is gradient descent?", "Explain precision and recall", "What are the pros and cons of Docker?"],
+)
+def test_questions_that_do_not_compare_have_no_sides(question: str) -> None:
+    assert comparison(question) is None

@@ -200,13 +200,14 @@ def explain(
         if first is not None:
             chosen.append(first)
     words = sum(len(pool[i][2].split()) for i in chosen)
-    defined = {defines(pool[i][2]) for i in chosen} - {""}
+    terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
+    defined = {terms[i] for i in chosen} - {""}
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
             if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > WORD_BUDGET:
                 continue
-            if defines(text) in defined:  # the same term, defined again by another entry
+            if terms[i] in defined:  # the same term, defined again by another entry
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * repeat
@@ -216,8 +217,7 @@ def explain(
             break
         chosen.append(best)
         words += len(pool[best][2].split())
-        defined.add(defines(pool[best][2]))
-        defined.discard("")
+        defined |= {terms[best]} - {""}
     if not chosen:
         chosen = [int(relevance.argmax())]
     order = {id(e): n for n, e in enumerate(entries)}
