@@ -77,6 +77,7 @@ def build_tutor(
         top_k=settings.top_k,
         context_tokens=backend.context_tokens,
         max_answer_tokens=settings.max_tokens,
+        prompt_tokens=settings.answer_prompt_tokens,
         neighbours=curriculum_neighbours(settings),
         model_adds=settings.model_may_add,
         vectors=sentence_vectors(settings, retriever),

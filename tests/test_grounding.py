@@ -87,6 +87,17 @@ def test_check_keeps_supported_and_drops_the_rest(make_hit) -> None:
     assert checked.dropped == [invented, short, fragment]
 
 
+def test_a_last_sentence_cut_off_by_the_token_limit_is_dropped(make_hit) -> None:
+    hits = [make_hit(TRACKING, TRACKING_TEXT)]
+    whole = "The roadmap lists MLflow and Weights & Biases for experiment tracking [1]."
+    cut = "MLflow and Weights & Biases track metrics, hyperparameters and"
+    checked = check_sentences(f"{whole} {cut}", hits, "Which tools does the roadmap list?")
+    assert (checked.kept, checked.dropped) == ([whole], [cut])
+    for ending in ("tracking.", "tracking [1].", 'tracking ("W&B").', "tracking?"):
+        sentence = f"The roadmap lists MLflow and Weights & Biases for experiment {ending}"
+        assert check_sentences(sentence, hits, "Which tools does the roadmap list?").kept == [sentence]
+
+
 def test_the_question_counts_as_evidence(make_hit) -> None:
     hits = [make_hit(TRACKING, TRACKING_TEXT)]
     sentence = "Reproducible notebooks need MLflow tracking."

@@ -31,10 +31,26 @@ def test_open_retriever_uses_the_settings(mini_index, shared_embedder) -> None:
 
 
 def test_build_tutor_sizes_the_prompt_from_the_backend(mini_index, retriever, script, count_tiktoken) -> None:
-    settings = mini_index.settings.model_copy(update={"max_tokens": 150, "top_k": 3})
+    settings = mini_index.settings.model_copy(update={"max_tokens": 150, "top_k": 3, "prompt_tokens": 2000})
     backend = Backend(script(), count_tiktoken, 1024, "scripted")
     tutor = build_tutor(settings, retriever, backend)
-    assert tutor.prompt_budget == 1024 - 150 - 32
+    assert tutor.prompt_budget == 1024 - 150 - 32  # what the context leaves, under the cap
     assert tutor.top_k == 3
     assert tutor.retriever is retriever
     assert tutor.count_tokens is count_tiktoken
+
+
+@pytest.mark.parametrize(
+    ("update", "budget"),
+    [
+        ({}, 512),  # llama.cpp on the CPU: the model's first token waits for the whole prompt
+        ({"prompt_tokens": 300}, 300),
+        ({"llm": "openai", "openai_base_url": "http://localhost:1/v1", "openai_model": "m"}, 1024 - 80 - 32),
+    ],
+)
+def test_the_answer_prompt_is_capped_for_llama_cpp(
+    mini_index, retriever, script, count_tiktoken, update, budget
+) -> None:
+    settings = mini_index.settings.model_copy(update={"max_tokens": 80, **update})
+    tutor = build_tutor(settings, retriever, Backend(script(), count_tiktoken, 1024, "scripted"))
+    assert tutor.prompt_budget == budget

@@ -31,6 +31,7 @@ REDUNDANT = 0.9  # share of a sentence's words the lead already has
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'-]*|\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"'])|\n+")
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+_FINISHED = re.compile(r"[.!?][\"')\]]*(\s*\[\d+(?:\s*,\s*\d+)*\])*[.!?]?\s*$")
 LEAD_GROUPS = 4  # bullet groups of the top excerpt quoted in the lead
 MIN_WORDS = 4
 _COPIED_LABEL = re.compile(r"^\W*(Q|A|Typical tools|Why an AI engineer needs it|Self-check)\s*:", re.I)
@@ -98,6 +99,11 @@ def is_fragment(sentence: str) -> bool:
     return capitalised / len(words) > MAX_CAPITALISED
 
 
+def is_unfinished(sentence: str) -> bool:
+    """Whether a sentence stops without its closing punctuation (the model ran out of tokens)."""
+    return not _FINISHED.search(sentence)
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
@@ -114,20 +120,23 @@ def check_sentences(
     """Keep the model's sentences that read as prose and that one excerpt supports.
 
     Sentences that only repeat the `opening` (the answer so far) are skipped, not
-    counted as dropped. With `embeddings`, a sentence must also be about the
-    question (not merely about some excerpt), and a sentence copied from an
-    excerpt is not the model's prose: both are dropped.
+    counted as dropped. A last sentence cut off by the token limit is dropped.
+    With `embeddings`, a sentence must also be about the question (not merely
+    about some excerpt), and a sentence copied from an excerpt is not the
+    model's prose: both are dropped.
     """
     excerpts = [" ".join(h.chunk.path) + " " + h.chunk.text + " " + h.note for h in hits]
     said = set(content_terms(opening))
     kept: list[str] = []
     dropped: list[str] = []
-    for sentence in split_sentences(text):
+    sentences = split_sentences(text)
+    for n, sentence in enumerate(sentences, start=1):
         terms = content_terms(sentence)
         if not terms or sum(t in said for t in terms) / len(terms) >= REDUNDANT:
             continue  # bare markers, or nothing the answer has not already said
         ok = (
-            not is_fragment(sentence)
+            not (n == len(sentences) and is_unfinished(sentence))
+            and not is_fragment(sentence)
             and not is_instruction(sentence)
             and best_support(sentence, excerpts, question) >= SUPPORT_THRESHOLD
             and (embeddings is None or not is_copy(sentence, excerpts))

@@ -160,6 +160,7 @@ class Tutor:
         top_k: int = 4,
         context_tokens: int = 2048,
         max_answer_tokens: int = 200,
+        prompt_tokens: int | None = None,
         prompts: Callable[[str], Prompt] = load_prompt,
         neighbours: compose.Neighbours = lambda path: ([], []),
         model_adds: bool = True,
@@ -167,7 +168,9 @@ class Tutor:
     ) -> None:
         """`neighbours` gives the curriculum around a roadmap path (see `compose.where_line`);
         with `model_adds` off, answers are the composed text alone and the model is never asked.
-        `vectors` holds sentence vectors prepared ahead (default: embedded as answers need them)."""
+        `vectors` holds sentence vectors prepared ahead (default: embedded as answers need them);
+        `prompt_tokens` caps the prompt below what the context leaves (reading it is the model's
+        first-token delay)."""
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
@@ -180,6 +183,8 @@ class Tutor:
         self.related_prompt = prompts("related")
         # Leave room for the answer and for the chat markers around the prompt.
         self.prompt_budget = context_tokens - max_answer_tokens - 32
+        if prompt_tokens:
+            self.prompt_budget = min(self.prompt_budget, prompt_tokens)
         self.answer_prompt = prompts("answer")
         self.history_prompt = prompts("history")
         self.refusal_text = prompts("refusal").render().strip()

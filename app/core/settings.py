@@ -19,6 +19,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core.resources import default_home, seeds_dir
 
+# llama.cpp on the CPU reads a prompt at about 300 tokens a second, and the model's first token
+# waits for it: 512 tokens is the few-shot prefix (cached after the first answer) and one or two
+# excerpts, under a second and a half.
+LLAMACPP_PROMPT_TOKENS = 512
+
 
 class Settings(BaseSettings):
     """Configuration for ingest, retrieval, the LLM backend and the UI."""
@@ -83,7 +88,16 @@ class Settings(BaseSettings):
         default=SecretStr("not-needed"),
         description="API key for the OpenAI-compatible server (local servers ignore it).",
     )
-    max_tokens: int = Field(default=200, ge=16, description="Most tokens an answer may have.")
+    max_tokens: int = Field(
+        default=80, ge=16, description="Most tokens the model may write for an answer (a sentence or three)."
+    )
+    prompt_tokens: int | None = Field(
+        default=None,
+        ge=128,
+        description="Most tokens of prompt the model reads for an answer (the weakest excerpts are left out "
+        "to fit); unset = 512 with llama.cpp, which reads about 300 tokens a second on 2 cores, and the "
+        "whole context with an OpenAI-compatible server.",
+    )
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     request_timeout: float = Field(default=120.0, gt=0, description="Seconds per LLM request.")
 
@@ -135,6 +149,13 @@ class Settings(BaseSettings):
                 return json.loads(value)
             return [p for p in value.split(":") if p]
         return value
+
+    @property
+    def answer_prompt_tokens(self) -> int | None:
+        """The cap on an answer's prompt (see `prompt_tokens`); None = what the context leaves."""
+        if self.prompt_tokens is not None:
+            return self.prompt_tokens
+        return LLAMACPP_PROMPT_TOKENS if self.llm == "llamacpp" else None
 
     @property
     def model_may_add(self) -> bool:
