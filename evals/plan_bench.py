@@ -5,7 +5,8 @@ known units and 30 known topics, 3-20 h a week, 4-26 weeks; seeded, so the
 same every run) are planned on the shipped curriculum and checked with the plan
 suite's scorer: weeks over budget, prerequisite violations counting essentials,
 known topics scheduled. Prints those counts, how many plans took the fast
-track, and the time a plan takes (what the full path and the goal take is
+track, when learners who know Python reach their first goal topic (the
+planner's aim: by week 3), and the time a plan takes (what the full path and the goal take is
 measured by laying out the routes again, so it costs more than one layout).
 """
 
@@ -21,7 +22,7 @@ from app.core.resources import seeds_dir
 from app.plan.curriculum import Curriculum
 from app.plan.schedule import make_plan
 from app.plan.skills import SkillTree
-from evals.scorers import plan_violations
+from evals.scorers import goal_progress, plan_violations
 from evals.suites import plan_rules
 
 
@@ -55,18 +56,33 @@ def main(argv: list[str] | None = None) -> int:
     counts = {"budget": 0, "prerequisite": 0, "known": 0}
     weeks = fast = 0
     seconds = []
+    python = curriculum.tree.find("Python")
+    late: list[tuple[str, float]] = []  # (mode, hours a week) of Python learners reaching a goal after week 3
+    pythonists = 0
     for goal, targets, known, hours, span, start in profiles(curriculum, count):
         began = time.perf_counter()
         plan = make_plan(curriculum, goal, targets, known, hours, span, start)
         seconds.append(time.perf_counter() - began)
-        found = plan_violations(plan.to_json()["weeks"], plan_rules(curriculum, known), hours)
+        data = plan.to_json()
+        found = plan_violations(data["weeks"], plan_rules(curriculum, known), hours)
         counts = {k: counts[k] + found[k] for k in counts}
         weeks += len(plan.weeks)
         fast += plan.mode == "fast-track"
+        if plan.goals and any(python in curriculum.topics_of(node) for node in known):
+            pythonists += 1
+            first = goal_progress(data["weeks"], plan.goals)["first_week"]
+            if first is None or first > 3:
+                late.append((plan.mode, hours))
     print(f"{count} random profiles, {weeks} weeks, {fast} on the fast track")
     print(
         f"{counts['budget']} weeks over budget, {counts['prerequisite']} prerequisite violations "
         f"(essentials counted), {counts['known']} known topics scheduled"
+    )
+    slow = [h for _, h in late]
+    print(
+        f"learners who know Python: {pythonists}; first goal topic after week 3: {len(late)} "
+        f"({sum(mode == 'full' for mode, _ in late)} on the full path"
+        + (f", at {min(slow):g}-{max(slow):g} h a week)" if slow else ")")
     )
     print(f"a plan: median {statistics.median(seconds) * 1000:.0f} ms, slowest {max(seconds) * 1000:.0f} ms")
     return 0

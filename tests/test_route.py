@@ -110,10 +110,25 @@ def test_the_full_path_learns_everything_in_full(curriculum: Curriculum) -> None
     assert all(s.kind == "learn" for s in steps)
     assert {s.unit for s in steps} == curriculum.closure({KUBERNETES})
     assert steps[-1].unit == KUBERNETES
-    # With the budget for it, the plan is the full path: no essentials, nothing left over.
+    # With the budget for it, the plan covers the whole path, nothing left over, goal first:
+    # Kubernetes after the essentials of Docker, and the rest of Docker after Kubernetes.
     plan = make_plan(curriculum, "k8s", [KUBERNETES], set(), 20, 20, START)
     assert plan.mode == "full" and not plan.unscheduled
-    assert not [i for w in plan.weeks for i in w.items if i.kind == "essentials"]
+    work = [i for w in plan.weeks for i in w.items if i.kind in ("learn", "essentials")]
+    learned: dict[str, float] = {}
+    for item in work:
+        learned[item.topic_id] = learned.get(item.topic_id, 0.0) + item.hours
+    assert learned == pytest.approx({u: curriculum.hours[u] for u in steps_units(steps)}, abs=0.05)
+    order = [(i.kind, i.topic_id) for i in work]
+    assert (
+        order.index(("essentials", DOCKER))
+        < order.index(("learn", KUBERNETES))
+        < order.index(("learn", DOCKER))
+    )
+
+
+def steps_units(steps) -> set[str]:
+    return {s.unit for s in steps}
 
 
 def test_the_fast_track_prepares_each_goal_topic_with_essentials(curriculum: Curriculum) -> None:

@@ -3,9 +3,10 @@
 Input: targets (unit ids), what the learner knows (unit, topic, section or
 area ids), hours per week, number of weeks, start date. When the full path
 (every missing prerequisite in full, `app.plan.route`) fits, the plan is the
-full path. When it does not, the plan takes the fast track: each goal topic
-comes as early as its prerequisites' essentials allow, and the rest of those
-prerequisites follows as deepening while time lasts; what does not fit is
+full path, in goal-first order: each goal topic comes as early as its
+prerequisites' essentials allow, and the rest follows. When it does not fit,
+the plan takes the fast track: the goal topics in that same order, and the rest
+of their prerequisites as deepening while time lasts; what does not fit is
 listed, never squeezed in. Every plan says up front what the full path takes
 (`app.plan.feasibility`), and each week names its sub-topics, a checkpoint and
 the goal topic it serves. Same input, same plan.
@@ -125,7 +126,15 @@ def make_plan(
     full = Route(full_steps, _closing(tree, full_steps, lambda s: True))
     goal_steps, depth, optional = router.fast_track(targets)
     fast = Route(goal_steps + depth, _closing(tree, goal_steps, lambda s: s.unit in targets), len(goal_steps))
-    laid, left = full.lay_out(tree, weeks, start, budget)
+    # With time for everything, the goal still comes first: the fast track's order, then the
+    # rest of the full path. Only when that order does not fit (its essentials come apart
+    # from their courses, so weeks pack differently) is the full path laid out in its own order.
+    everything = goal_steps + depth + optional
+    laid, left = Route(everything, _closing(tree, everything, lambda s: True)).lay_out(
+        tree, weeks, start, budget
+    )
+    if left:
+        laid, left = full.lay_out(tree, weeks, start, budget)
     mode = "full"
     if left:
         mode = "fast-track"
