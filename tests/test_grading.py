@@ -63,6 +63,15 @@ def test_typos_and_run_together_words_still_cover_the_key() -> None:
     assert wording.coverage(wording.answer_terms("Which library?", "CatBoost."), "xgboost") == 0.0
 
 
+def test_an_answer_opening_with_another_term_is_seen() -> None:
+    question = "Which language is Apache Spark written in?"
+    assert not wording.leads_with_key(question, "Scala.", "java, scala is only an api on top")
+    assert wording.leads_with_key(question, "Scala.", "scala, on the jvm")
+    # "spark" is the question's word: the answer names what was asked about first
+    assert wording.leads_with_key(question, "Scala.", "spark itself is written in scala")
+    assert not wording.leads_with_key(question, "Scala.", "?")
+
+
 def test_the_shipped_calibration_names_every_feature() -> None:
     data = yaml.safe_load(default_calibration().read_text(encoding="utf-8"))
     assert set(data["weights"]) == set(FEATURES)

@@ -5,7 +5,8 @@ the key (the embedder's cosine) and to the question, how many of the key's
 answer-bearing terms it contains, the same for its first clause (where a
 learner states the claim), whether it picks the other option of an "A or B?"
 question, says yes where the key says no, says the contrary of a key term, or
-is closer to a sibling topic's key than to its own. A logistic model over
+is closer to a sibling topic's key than to its own, and whether it opens with
+one of the key's or the question's words. A logistic model over
 them gives the probability that the answer is right; its weights and the
 threshold live in `grading.yaml`, fitted on the dev split of
 evals/datasets/grading.yaml (`python -m evals.calibrate`). An answer that
@@ -36,6 +37,7 @@ FEATURES = (
     "numbers",
     "head_similarity",
     "precision",
+    "lead",
 )
 MAX_RESPONSE = 2000
 
@@ -122,6 +124,7 @@ class Grader:
             "numbers": float(wording.number_agreement(item.key, answer)),
             "head_similarity": _dot(claim, key),
             "precision": wording.coverage(wording.terms(answer), f"{item.key} {item.question}"),
+            "lead": float(wording.leads_with_key(item.question, item.key, answer)),
         }
 
     def grade(self, item: Item, answer: str, *, choice: bool = False) -> Grade:

@@ -142,6 +142,16 @@ def coverage(wanted: tuple[str, ...], answer: str) -> float:
     return sum(_matches(t, words, compact) for t in wanted) / len(wanted)
 
 
+def leads_with_key(question: str, key: str, answer: str) -> bool:
+    """Whether the answer's first content word is one of the key's or the question's: a learner
+    who opens with another term ("bert is the decoder …", "java, scala is only an api") names
+    another thing, whatever key words follow."""
+    found = terms(answer)
+    if not found:
+        return False
+    return _matches(found[0], set(terms(key)), "") or found[0] in terms(question)
+
+
 def head(answer: str) -> str:
     """The answer's first clause: where a learner states their claim before any "because"."""
     parts = _CLAUSE.split(normalize(answer), maxsplit=1)
