@@ -31,7 +31,6 @@ REDUNDANT = 0.9  # share of a sentence's words the lead already has
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'-]*|\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"'])|\n+")
 _MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
-_FINISHED = re.compile(r"[.!?][\"')\]]*(\s*\[\d+(?:\s*,\s*\d+)*\])*[.!?]?\s*$")
 LEAD_GROUPS = 4  # bullet groups of the top excerpt quoted in the lead
 MIN_WORDS = 4
 _COPIED_LABEL = re.compile(r"^\W*(Q|A|Typical tools|Why an AI engineer needs it|Self-check)\s*:", re.I)
@@ -101,7 +100,7 @@ def is_fragment(sentence: str) -> bool:
 
 def is_unfinished(sentence: str) -> bool:
     """Whether a sentence stops without its closing punctuation (the model ran out of tokens)."""
-    return not _FINISHED.search(sentence)
+    return not _MARKERS.sub("", sentence).rstrip(" \"')]").endswith((".", "!", "?"))
 
 
 def split_sentences(text: str) -> list[str]:
