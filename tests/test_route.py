@@ -156,6 +156,24 @@ def test_a_goal_topic_needs_only_the_essentials_of_a_goal_topic_it_builds_on(cur
     assert essentials.tenths + rest.tenths == curriculum.syllabus.tenths(MLOPS_BASICS)
 
 
+def test_a_fast_track_plan_spends_its_hours_on_the_goal_and_lists_the_deepening(
+    curriculum: Curriculum,
+) -> None:
+    # The full path to Kubernetes does not fit 12 weeks at 6 h. The plan reaches Kubernetes and
+    # stops there; the rest of Docker and networking (and what lies further back) is listed as
+    # deepening for after the goal, not laid into the weeks.
+    plan = make_plan(curriculum, "kubernetes", [KUBERNETES], set(), 6, 12, START)
+    assert plan.mode == "fast-track"
+    assert len(plan.weeks) < 12
+    work = [i for w in plan.weeks for i in w.items if i.kind in ("learn", "essentials")]
+    assert all(i.serves == KUBERNETES for i in work)
+    assert {i.topic_id for i in work if i.kind == "learn"} == {KUBERNETES}
+    deepening = [x.topic_id for x in plan.unscheduled if x.kind == "deepening"]
+    assert {NETWORKING, DOCKER, CLOUD_BASICS} <= set(deepening)
+    assert len(deepening) == len(set(deepening))  # a unit once, with all that is left of it
+    assert goal_hours(plan) / work_hours(plan) >= 0.5
+
+
 # --- the plans the issue was filed about ---------------------------------------------------
 
 

@@ -22,14 +22,13 @@ MAX_TENTHS = 7 * 24 * 10  # the hours a week has
 
 @dataclass(frozen=True)
 class Route:
-    """A route with the areas its projects close; `depth_from` starts its deepening, if any."""
+    """A route with the areas its projects close."""
 
     steps: list[Step]
     closes: dict[int, str]
-    depth_from: int | None = None
 
     def lay_out(self, tree: SkillTree, weeks: int, start: date, budget: int):
-        return lay_out(tree, self.steps, weeks, start, budget, self.closes, self.depth_from)
+        return lay_out(tree, self.steps, weeks, start, budget, self.closes)
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,8 @@ class Feasibility:
         reach = f"{self.goal_hours:g} h{pace}"
         return text + (
             " This plan takes the fast track: each goal topic as soon as the essentials of what it"
-            f" needs are done (every goal topic: {reach}), then the rest of what they build on"
-            " as time allows."
+            f" needs are done (every goal topic: {reach}). The rest of what they build on is"
+            " listed as optional deepening, for after the goal or with the full path."
         )
 
 

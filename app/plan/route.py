@@ -11,8 +11,9 @@ as named pieces) in an order where nothing comes before what it needs.
   prerequisites it lacks (seeds/curriculum.yaml: named topics, a share of the
   hours, and the essentials they rely on in turn), and learns the goal topic in
   full. The rest of the courses the goal topics rely on directly, the
-  *deepening*, comes after every goal topic, in prerequisite order; what lies
-  further back is optional deepening, listed but not scheduled.
+  *deepening*, comes after every goal topic, in prerequisite order, and then
+  what lies further back. A plan lays all of it into its weeks only when
+  everything fits; otherwise the deepening is listed for after the goal.
 
 A topic the learner knows is left out of every step; a prerequisite whose
 essential topics are all known needs no essentials.
@@ -117,11 +118,12 @@ class Router:
         return [s for s in steps if s.pieces]
 
     def fast_track(self, targets: list[str]) -> tuple[list[Step], list[Step], list[Step]]:
-        """(the steps that reach every goal topic, the deepening that follows them, the optional rest).
+        """(the steps that reach every goal topic, the deepening that follows them, the rest).
 
         The deepening is the rest of the courses the goal topics rely on
-        directly; what lies further back is optional deepening, listed for the
-        learner to take up and not scheduled, so the plan's hours stay on the goal.
+        directly; the rest is what lies further back. When the plan does not
+        hold everything, both are listed for the learner to take up after the
+        goal, not scheduled, so the plan's hours stay on the goal.
         """
         needed = self.needed(targets)
         goals = [t for t in targets if t in needed]

@@ -5,9 +5,10 @@ area ids), hours per week, number of weeks, start date. When the full path
 (every missing prerequisite in full, `app.plan.route`) fits, the plan is the
 full path, in goal-first order: each goal topic comes as early as its
 prerequisites' essentials allow, and the rest follows. When it does not fit,
-the plan takes the fast track: the goal topics in that same order, and the rest
-of their prerequisites as deepening while time lasts; what does not fit is
-listed, never squeezed in. Every plan says up front what the full path takes
+the plan takes the fast track: the goal topics in that same order, each after
+the essentials it needs, and nothing else; the rest of what they build on is
+listed as optional deepening for after the goal, so the plan's hours stay on
+it. What does not fit is listed, never squeezed in. Every plan says up front what the full path takes
 (`app.plan.feasibility`), and each week names its sub-topics, a checkpoint and
 the goal topic it serves. Same input, same plan.
 """
@@ -125,7 +126,7 @@ def make_plan(
     full_steps = router.full_path(targets)
     full = Route(full_steps, _closing(tree, full_steps, lambda s: True))
     goal_steps, depth, optional = router.fast_track(targets)
-    fast = Route(goal_steps + depth, _closing(tree, goal_steps, lambda s: s.unit in targets), len(goal_steps))
+    fast = Route(goal_steps, _closing(tree, goal_steps, lambda s: s.unit in targets))
     # With time for everything, the goal still comes first: the fast track's order, then the
     # rest of the full path. Only when that order does not fit (its essentials come apart
     # from their courses, so weeks pack differently) is the full path laid out in its own order.
@@ -139,7 +140,10 @@ def make_plan(
     if left:
         mode = "fast-track"
         laid, left = fast.lay_out(tree, weeks, start, budget)
-        left += [Leftover(s.unit, tree.label(s.unit), s.tenths / 10, "deepening") for s in optional]
+        rest: dict[str, int] = {}  # per unit: a deepened unit's essentials and the rest of its course
+        for step in depth + optional:
+            rest[step.unit] = rest.get(step.unit, 0) + step.tenths
+        left += [Leftover(unit, tree.label(unit), tenths / 10, "deepening") for unit, tenths in rest.items()]
     # Reaching the goal topics: their steps alone, without the project that would close them.
     feasibility = assess(tree, full, Route(goal_steps, {}), mode, weeks, start, budget)
     _checkpoints(curriculum, laid)

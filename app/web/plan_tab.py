@@ -158,7 +158,7 @@ def alternatives(plan: Plan) -> str:
     if f is None or not plan.weeks:
         return ""
     hours, weeks = plan.hours_per_week, len(plan.weeks)
-    this = "the full path" if f.mode == "full" else "fast track: goal topics first, then depth"
+    this = "the full path" if f.mode == "full" else "fast track: the goal topics and their essentials"
     columns = [("This plan", f"{hours:g}", f"{weeks}", this)]
     if f.mode != "full":
         columns += [
