@@ -6,6 +6,8 @@ branch is reached on purpose; tests/test_answers.py runs it on a real index.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.answer import coverage
@@ -34,6 +36,11 @@ class Retriever:
     def described(self, hit: Hit) -> bool:
         return hit.chunk.path[0] == "ML"  # entries describe the roadmap's "ML" area only
 
+    def terms(self, text: str) -> list[str]:
+        """Lower-case words without a plural s and a few stopwords (the real one stems with BM25's)."""
+        words = re.findall(r"[a-z]+", text.lower())
+        return [w.removesuffix("s") for w in words if w not in {"which", "what", "is", "are", "for", "at"}]
+
 
 @pytest.fixture
 def found(make_hit) -> Retrieval:
@@ -49,6 +56,22 @@ def test_nothing_close_is_none(found: Retrieval) -> None:
 @pytest.mark.parametrize(("similarity", "expected"), [(0.9, "covered"), (0.47, "covered"), (0.45, "related")])
 def test_the_topic_must_be_one_the_roadmap_names(found: Retrieval, similarity: float, expected: str) -> None:
     assert coverage.decide(Retriever(covers=True, similarity=similarity), "q", found) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which metrics for classification?", "covered"),  # ML › Classification › Metrics
+        ("Name different metrics for classification", "covered"),  # framing words do not count
+        ("What is mean average precision at k?", "related"),  # not all of its words in one path
+        ("Which metrics?", "related"),  # one word names no topic
+    ],
+)
+def test_a_question_whose_words_name_a_section_is_covered(make_hit, question: str, expected: str) -> None:
+    section = make_hit(("ML", "Classification", "Metrics"), "- Precision, recall.")
+    entry = make_hit(("ML", "Classification", "Metrics", "Precision-Recall curve"), "A PR curve plots ...")
+    found = Retrieval([section], [Hit(entry.chunk, 0.6)])
+    assert coverage.decide(Retriever(covers=True, similarity=0.0), question, found) == expected
 
 
 def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:

@@ -10,6 +10,11 @@ the roadmap) and their first sentence, the definition. Below `NAME_MATCH` the
 roadmap only relates to the question, and the answer says so before it
 explains the closest topic it has.
 
+A question whose topic words (two at least) all name one retrieved section is
+covered whatever its entries are called: "which metrics are used for
+classification?" is about Classification › Metrics, although no entry is
+named like it.
+
 `NAME_MATCH` was chosen on the dev questions of evals/datasets/interview.yaml,
 refusal.yaml, answers.yaml and retrieval.yaml: at 0.46, 70% of the questions
 labelled covered are answered as covered and 86% of those labelled related or
@@ -30,6 +35,12 @@ if TYPE_CHECKING:
 Coverage = Literal["covered", "related", "none"]
 NAME_MATCH = 0.46
 CANDIDATES = 5  # best entries whose names are compared with the question
+SECTIONS = 3  # best sections whose paths may name the question's topic
+# Words that frame a question rather than name its topic ("which metrics are *used* for ...").
+FRAMING = (
+    "different common typical main basic various kind type use example list name explain describe"
+    " difference work"
+)
 
 
 def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors | None = None) -> Coverage:
@@ -44,7 +55,19 @@ def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors 
         from app.answer.vectors import SentenceVectors
 
         vectors = SentenceVectors(retriever.embeddings)
+    if names_section(retriever, query, found):
+        return "covered"
     return "covered" if name_match(query, found, vectors) >= NAME_MATCH else "related"
+
+
+def names_section(retriever: Retriever, query: str, found: Retrieval) -> bool:
+    """Whether the question's topic words, two at least, all occur in one retrieved section's path."""
+    framing = set(retriever.terms(FRAMING))
+    words = {term for term in retriever.terms(query) if term not in framing}
+    if len(words) < 2:
+        return False
+    places = [*found.hits[:SECTIONS], *found.entries[:CANDIDATES]]
+    return any(words <= set(retriever.terms(" ".join(hit.chunk.path))) for hit in places)
 
 
 def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
