@@ -63,6 +63,29 @@ def test_typos_and_run_together_words_still_cover_the_key() -> None:
     assert wording.coverage(wording.answer_terms("Which library?", "CatBoost."), "xgboost") == 0.0
 
 
+def test_an_acronym_spelt_out_covers_it() -> None:
+    ebs = wording.answer_terms("Which service?", "Amazon EBS.")
+    assert wording.coverage(ebs, "elastic block store") == 0.5  # "amazon" is not said
+    assert wording.coverage(wording.answer_terms("Which order?", "LIFO."), "last in first out") == 1.0
+    assert wording.coverage(wording.answer_terms("Which order?", "LIFO."), "first in first out") == 0.0
+    # Two-letter initials are too easy to hit by chance ("not perfect" is no "NP").
+    assert wording.coverage(wording.answer_terms("Which class?", "NP."), "not perfect") == 0.0
+
+
+def test_greek_letters_and_products_read_as_the_key_writes_them() -> None:
+    question = "What is the mean of a Binomial(n, p) distribution?"
+    for answer in ("n times p", "n*p", "n × p"):
+        assert wording.coverage(wording.answer_terms(question, "np."), answer) == 1.0
+    assert wording.coverage(wording.answer_terms("Mean of a Poisson?", "Lambda."), "it is λ") == 1.0
+
+
+def test_common_antonyms_are_opposites() -> None:
+    assert wording.opposed("Releases automatically.", "releases are manual")
+    assert wording.opposed("The smallest item.", "the largest item")
+    assert wording.opposed("Stronger privacy.", "weaker privacy")
+    assert not wording.opposed("The smallest item.", "the smallest one")
+
+
 def test_an_answer_opening_with_another_term_is_seen() -> None:
     question = "Which language is Apache Spark written in?"
     assert not wording.leads_with_key(question, "Scala.", "java, scala is only an api on top")

@@ -2,7 +2,8 @@
 
 All of it is plain code over words: the key's answer-bearing terms (the key's
 content words that the question does not already say), matched loosely enough
-for typos and run-together words ("inorder", "cat boost"); opposites ("last"
+for typos, run-together words ("inorder", "cat boost") and an acronym spelt out
+("elastic block store" for EBS); opposites ("last"
 against "first", "unbounded" against "bounded"); the alternative a learner
 picked in an "A or B?" question; yes or no; and answers that say nothing.
 """
@@ -27,7 +28,10 @@ disk/memori global/local static/dynam explicit/implicit singl/multipl same/diffe
 push/pull read/write add/remov faster/slower alway/never shrink/grow open/close start/end old/new
 oldest/newest least/most earli/later bias/varianc precis/recal batch/stream horizont/vertic up/down
 insid/outsid input/output server/client train/test allow/deni forward/revers forward/backward
-ascent/descent increas/descent discard/return
+ascent/descent increas/descent discard/return manual/automat smallest/largest strong/weak
+stronger/weaker expens/cheap offlin/onlin sequenti/parallel public/privat requir/option minim/maxim
+lowest/highest insert/delet includ/exclud accept/reject previous/current shorter/longer short/long
+slow/fast lossless/lossi
 """
 OPPOSITE: dict[str, set[str]] = {}
 for _pair in _OPPOSITES.split():
@@ -50,11 +54,20 @@ _YES = re.compile(r"\b(yes|yeah|yep|true|correct)\b")
 _NO = re.compile(r"\b(no|nope|not|never|false|cannot|can't|cant|isn't|isnt|doesn't|doesnt|don't|dont)\b")
 _CLAUSE = re.compile(r"[,;:(]|\s-\s|\b(since|because|but|so|thats|that's|which|as|while)\b")
 FUZZY = 0.84  # similarity of two words (difflib ratio) at which a typo still counts
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "θ": "theta",
+    "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "φ": "phi", "ω": "omega",
+}  # fmt: skip
+_SMALL_WORDS = {"a", "an", "the", "and", "of", "in", "for", "to", "on", "as"}
 
 
 def normalize(text: str) -> str:
-    """Lower case, number words as digits, hyphens and underscores joined ("in-order" -> "inorder")."""
+    """Lower case, number words as digits, hyphens and underscores joined ("in-order" -> "inorder"),
+    Greek letters spelt out ("λ" -> "lambda") and a product of two letters written as the key
+    writes it ("n times p", "n*p" -> "np")."""
     text = text.lower().replace("’", "'")
+    text = "".join(_GREEK.get(c, c) for c in text)
+    text = re.sub(r"\b([a-z])\s*(?:\*|×|·|\btimes\b)\s*([a-z])\b", r"\1\2", text)
     text = re.sub(r"(?<=[a-z0-9])[-_](?=[a-z0-9])", "", text)
     text = re.sub(r"\bnon\s+(?=[a-z])", "non", text)
     return re.sub(r"[a-z]+", lambda m: _NUMBERS.get(m.group(0), m.group(0)), text)
@@ -133,13 +146,27 @@ def _matches(term: str, words: set[str], compact: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def acronyms(text: str) -> tuple[str, ...]:
+    """The initials of every run of three to six words, with and without small words, stemmed as
+    terms are: "elastic block store" gives "ebs", "last in first out" gives "lifo"."""
+    words = tokens(text)
+    found = set()
+    for kept in (words, [w for w in words if w not in _SMALL_WORDS]):
+        for start in range(len(kept)):
+            for end in range(start + 3, min(start + 6, len(kept)) + 1):
+                found.add("".join(w[0] for w in kept[start:end]))
+    return tuple(content_terms(" ".join(sorted(found))))
+
+
 def coverage(wanted: tuple[str, ...], answer: str) -> float:
-    """Share of `wanted` terms that the answer contains, typos and run-together words allowed."""
+    """Share of `wanted` terms that the answer contains, typos, run-together words and a key's
+    acronym spelt out allowed."""
     if not wanted:
         return 0.0
-    words = set(terms(answer))
+    words, initials = set(terms(answer)), set(acronyms(answer))  # initials match exactly, never as typos
     compact = "".join(tokens(answer))
-    return sum(_matches(t, words, compact) for t in wanted) / len(wanted)
+    return sum(t in initials or _matches(t, words, compact) for t in wanted) / len(wanted)
 
 
 def leads_with_key(question: str, key: str, answer: str) -> bool:
