@@ -230,3 +230,14 @@ def test_plan_known_topics_count_one_by_one(tutor_cli, tmp_path: Path) -> None:
     covered = {t for w in plan["weeks"] for i in w["items"] for t in i["topics"]}
     assert covered and f"{core}/python" not in covered  # C++/Java, R and JavaScript are left
     assert plan["total_hours"] < 30
+
+
+def test_plan_deepen_fills_the_weeks_after_the_goal(tutor_cli, tmp_path: Path) -> None:
+    args = ("plan", "--goal", "Kubernetes", "--hours-per-week", "6", "--weeks", "12", "--start", "2027-01-04")
+    listed = json.loads(tutor_cli(*args, home=tmp_path / "h", timeout=60).stdout)
+    result = tutor_cli(*args, "--deepen", home=tmp_path / "h", timeout=60)
+    assert result.returncode == 0, result.stderr
+    deepened = json.loads(result.stdout)
+    assert listed["mode"] == deepened["mode"] == "fast-track"
+    assert len(listed["weeks"]) < len(deepened["weeks"]) == 12
+    assert deepened["total_hours"] > listed["total_hours"]

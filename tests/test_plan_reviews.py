@@ -45,7 +45,7 @@ def test_the_plan_tab_names_the_learners_due_items_and_only_theirs(coach, planne
     for item in coach.bank.items[:5]:
         coach.answer("ana", item.id, item.key, at=datetime(2026, 12, 20, 9, tzinfo=UTC))
     tab = PlanTab(planner, learners=coach, profiles=Profiles(login=False))
-    make = lambda who: tab.make("mlops-engineer", [], 8, 12, "", START.isoformat(), who)  # noqa: E731
+    make = lambda who: tab.make("mlops-engineer", [], 8, 12, "", START.isoformat(), profile=who)  # noqa: E731
     tips = make("ana")[3]
     assert "Review: 5 quiz items due" in tips or "quiz item due" in tips
     assert coach.bank.items[0].key not in tips  # questions only: keys are for after answering

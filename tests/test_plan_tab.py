@@ -198,6 +198,15 @@ def outputs(result: tuple) -> dict[str, Any]:
     return dict(zip(names, result, strict=True))
 
 
+def test_the_deepen_box_fills_the_weeks_after_the_goal(planner: StudyPlanner, temp_root: Path) -> None:
+    tab = PlanTab(planner)
+    listed = outputs(tab.make("Kubernetes", [], 6, 12, "", "2027-01-04"))
+    deepened = outputs(tab.make("Kubernetes", [], 6, 12, "", "2027-01-04", deepen=True))
+    assert len(listed["result"].plan.weeks) < len(deepened["result"].plan.weeks) == 12
+    assert "Optional deepening after the goal" in listed["header"]
+    assert "while the weeks last" in deepened["header"]
+
+
 def test_make_shows_the_plan_and_writes_both_files_to_one_fresh_folder(
     planner: StudyPlanner, temp_root: Path
 ) -> None:

@@ -174,6 +174,23 @@ def test_a_fast_track_plan_spends_its_hours_on_the_goal_and_lists_the_deepening(
     assert goal_hours(plan) / work_hours(plan) >= 0.5
 
 
+def test_asked_to_deepen_a_fast_track_fills_the_weeks_after_the_goal(curriculum: Curriculum) -> None:
+    goal_only = make_plan(curriculum, "kubernetes", [KUBERNETES], set(), 6, 12, START)
+    plan = make_plan(curriculum, "kubernetes", [KUBERNETES], set(), 6, 12, START, deepen=True)
+    assert plan.mode == "fast-track" and len(plan.weeks) == 12
+    assert plan.feasibility.deepens and not goal_only.feasibility.deepens
+    assert "while the weeks last" in plan.feasibility.summary(6, 12)
+    assert "listed as optional deepening" in goal_only.feasibility.summary(6, len(goal_only.weeks))
+    # The same goal weeks first, then the deepening: Docker and networking in full.
+    assert [w.items for w in plan.weeks[: len(goal_only.weeks) - 1]] == [
+        w.items for w in goal_only.weeks[:-1]
+    ]
+    deepened = {i.topic_id for w in plan.weeks for i in w.items if i.kind == "learn" and i.serves is None}
+    assert {DOCKER, NETWORKING} <= deepened
+    left = [x.topic_id for x in plan.unscheduled]
+    assert all(x.kind == "deepening" for x in plan.unscheduled) and len(left) == len(set(left))
+
+
 # --- the plans the issue was filed about ---------------------------------------------------
 
 

@@ -25,6 +25,12 @@ def add_commands(commands) -> None:
     span.add_argument("--weeks", type=int, metavar="W")
     span.add_argument("--until", metavar="YYYY-MM-DD", help="end date")
     plan.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: next Monday)")
+    plan.add_argument(
+        "--deepen",
+        action="store_true",
+        help="when the full path does not fit: after the goal, fill the weeks left with the deepening"
+        " (default: list it)",
+    )
     plan.add_argument("--format", choices=["json", "md", "ics"], default="json")
     plan.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     plan.set_defaults(run=cmd_plan)
@@ -67,6 +73,7 @@ def cmd_plan(args: argparse.Namespace, settings) -> int:
         until=parse_date(args.until, "--until"),
         start=parse_date(args.start, "--start"),
         known=tuple(args.known),
+        deepen=args.deepen,
     )
     plan = build_study_planner(settings).plan(request)
     if args.format == "ics":

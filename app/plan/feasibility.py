@@ -22,13 +22,14 @@ MAX_TENTHS = 7 * 24 * 10  # the hours a week has
 
 @dataclass(frozen=True)
 class Route:
-    """A route with the areas its projects close."""
+    """A route with the areas its projects close; `depth_from` starts its deepening, if any."""
 
     steps: list[Step]
     closes: dict[int, str]
+    depth_from: int | None = None
 
     def lay_out(self, tree: SkillTree, weeks: int, start: date, budget: int):
-        return lay_out(tree, self.steps, weeks, start, budget, self.closes)
+        return lay_out(tree, self.steps, weeks, start, budget, self.closes, self.depth_from)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Feasibility:
     goal_hours: float  # every goal topic, with the essentials it needs first
     goal_weeks: int | None
     goal_hours_per_week: float | None
+    deepens: bool = False  # a fast track that fills the weeks after the goal with deepening
 
     def to_json(self) -> dict:
         return {
@@ -66,15 +68,30 @@ class Feasibility:
             return text + f" It fits in {weeks} weeks, so this plan covers all of it."
         pace = f", {self.goal_weeks} weeks at this pace" if self.goal_weeks else ""
         reach = f"{self.goal_hours:g} h{pace}"
-        return text + (
-            " This plan takes the fast track: each goal topic as soon as the essentials of what it"
-            f" needs are done (every goal topic: {reach}). The rest of what they build on is"
-            " listed as optional deepening, for after the goal or with the full path."
+        return (
+            text
+            + (
+                " This plan takes the fast track: each goal topic as soon as the essentials of what it"
+                f" needs are done (every goal topic: {reach})."
+            )
+            + (
+                " Then the rest of what they build on, while the weeks last."
+                if self.deepens
+                else " The rest of what they build on is listed as optional deepening, for after the goal"
+                " or with the full path."
+            )
         )
 
 
 def assess(
-    tree: SkillTree, full: Route, goal: Route, mode: str, weeks: int, start: date, budget: int
+    tree: SkillTree,
+    full: Route,
+    goal: Route,
+    mode: str,
+    weeks: int,
+    start: date,
+    budget: int,
+    deepens: bool = False,
 ) -> Feasibility:
     """Measure both routes: their hours and weeks at `budget`, and the budget that fits them in `weeks`."""
     full_hours, full_weeks = _measure(tree, full, start, budget)
@@ -87,6 +104,7 @@ def assess(
         goal_hours=goal_hours,
         goal_weeks=goal_weeks,
         goal_hours_per_week=_budget_for(tree, goal, weeks, start),
+        deepens=deepens and mode != "full",
     )
 
 

@@ -58,6 +58,7 @@ class PlanRequest:
     until: date | None = None
     start: date | None = None
     known: tuple[str, ...] = ()
+    deepen: bool = False  # a fast track fills the weeks after the goal with the deepening
 
 
 def next_monday(today: date) -> date:
@@ -88,7 +89,16 @@ class StudyPlanner:
             raise TutorError("the goal is empty: name a track, topics, or what you want to build")
         targets = self.targets(request.goal)
         known = self.known(request.known)
-        return make_plan(self.curriculum, request.goal, targets, known, request.hours_per_week, weeks, start)
+        return make_plan(
+            self.curriculum,
+            request.goal,
+            targets,
+            known,
+            request.hours_per_week,
+            weeks,
+            start,
+            deepen=request.deepen,
+        )
 
     @staticmethod
     def weeks_for(request: PlanRequest, start: date) -> int:

@@ -8,7 +8,8 @@ prerequisites' essentials allow, and the rest follows. When it does not fit,
 the plan takes the fast track: the goal topics in that same order, each after
 the essentials it needs, and nothing else; the rest of what they build on is
 listed as optional deepening for after the goal, so the plan's hours stay on
-it. What does not fit is listed, never squeezed in. Every plan says up front what the full path takes
+it (or, when the learner asks, fills the weeks left after the goal). What does
+not fit is listed, never squeezed in. Every plan says up front what the full path takes
 (`app.plan.feasibility`), and each week names its sub-topics, a checkpoint and
 the goal topic it serves. Same input, same plan.
 """
@@ -109,8 +110,13 @@ def make_plan(
     hours_per_week: float,
     weeks: int,
     start: date,
+    deepen: bool = False,
 ) -> Plan:
-    """Lay the targets and what they need into weeks: the full path if it fits, else the fast track."""
+    """Lay the targets and what they need into weeks: the full path if it fits, else the fast track.
+
+    With `deepen`, a fast track fills the weeks left after the goal with the deepening, in
+    order, instead of only listing it.
+    """
     if hours_per_week < 0.1:
         raise TutorError("hours per week must be at least 0.1")
     if weeks <= 0:
@@ -126,7 +132,8 @@ def make_plan(
     full_steps = router.full_path(targets)
     full = Route(full_steps, _closing(tree, full_steps, lambda s: True))
     goal_steps, depth, optional = router.fast_track(targets)
-    fast = Route(goal_steps, _closing(tree, goal_steps, lambda s: s.unit in targets))
+    after = depth + optional if deepen else []
+    fast = Route(goal_steps + after, _closing(tree, goal_steps, lambda s: s.unit in targets), len(goal_steps))
     # With time for everything, the goal still comes first: the fast track's order, then the
     # rest of the full path. Only when that order does not fit (its essentials come apart
     # from their courses, so weeks pack differently) is the full path laid out in its own order.
@@ -140,12 +147,11 @@ def make_plan(
     if left:
         mode = "fast-track"
         laid, left = fast.lay_out(tree, weeks, start, budget)
-        rest: dict[str, int] = {}  # per unit: a deepened unit's essentials and the rest of its course
-        for step in depth + optional:
-            rest[step.unit] = rest.get(step.unit, 0) + step.tenths
-        left += [Leftover(unit, tree.label(unit), tenths / 10, "deepening") for unit, tenths in rest.items()]
+        if not deepen:
+            left += [Leftover(s.unit, "", s.tenths / 10, "deepening") for s in depth + optional]
+        left = _deepening_per_unit(tree, left)
     # Reaching the goal topics: their steps alone, without the project that would close them.
-    feasibility = assess(tree, full, Route(goal_steps, {}), mode, weeks, start, budget)
+    feasibility = assess(tree, full, Route(goal_steps, {}), mode, weeks, start, budget, deepen)
     _checkpoints(curriculum, laid)
     paths = {leftover.topic_id: tree[leftover.topic_id].path for leftover in left}
     labels = {unit: tree.label(unit) for unit in curriculum.hours}
@@ -153,6 +159,24 @@ def make_plan(
     return Plan(
         goal, list(targets), laid, left, hours_per_week, paths, mode, feasibility, labels, known_targets
     )
+
+
+def _deepening_per_unit(tree, left: list[Leftover]) -> list[Leftover]:
+    """Deepening listed once per unit (a deepened unit's essentials and the rest of its course
+    together), where the unit first appears; the rest of `left` as it is."""
+    tenths: dict[str, int] = {}
+    for leftover in left:
+        if leftover.kind == "deepening":
+            tenths[leftover.topic_id] = tenths.get(leftover.topic_id, 0) + round(leftover.hours * 10)
+    merged, listed = [], set()
+    for leftover in left:
+        if leftover.kind != "deepening":
+            merged.append(leftover)
+        elif leftover.topic_id not in listed:
+            listed.add(leftover.topic_id)
+            unit = leftover.topic_id
+            merged.append(Leftover(unit, tree.label(unit), tenths[unit] / 10, "deepening"))
+    return merged
 
 
 def _closing(tree, steps: list[Step], counts) -> dict[int, str]:

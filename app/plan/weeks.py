@@ -80,8 +80,12 @@ def lay_out(
     start: date,
     budget: int,
     closes: dict[int, str],
+    depth_from: int | None = None,
 ) -> tuple[list[Week], list[Leftover]]:
-    """Pour `steps` into `weeks` of `budget` tenths; `closes[i]` is the area step i closes with a project."""
+    """Pour `steps` into `weeks` of `budget` tenths; `closes[i]` is the area step i closes with a project.
+
+    Steps from index `depth_from` on are deepening: what of them does not fit is listed as such.
+    """
     calendar = _Calendar(weeks, start, budget)
     phase: dict[str, int] = {}  # tenths learned per area, for the size of its project
     left: list[Leftover] = []
@@ -92,7 +96,8 @@ def lay_out(
         area = area_of(tree, step.unit)
         phase[area] = phase.get(area, 0) + step.tenths - remaining
         if remaining:
-            left.append(Leftover(step.unit, title, remaining / 10, step.kind))
+            kind = "deepening" if depth_from is not None and n >= depth_from else step.kind
+            left.append(Leftover(step.unit, title, remaining / 10, kind))
         elif n in closes:
             a = tree[closes[n]]
             size = min(MAX_PROJECT_TENTHS, max(MIN_PROJECT_TENTHS, int(phase.get(a.id, 0) * PROJECT_SHARE)))

@@ -86,6 +86,7 @@ def plan_request(
     weeks: float | None,
     until: str | None,
     start: str | None,
+    deepen: bool = False,
 ) -> PlanRequest:
     """The form as a request. An end date, when filled, wins over the number of weeks."""
     if hours is None:
@@ -98,6 +99,7 @@ def plan_request(
         until=end,
         start=parse_date(start, "start date"),
         known=tuple(known or ()),
+        deepen=bool(deepen),
     )
 
 
@@ -228,6 +230,7 @@ class PlanTab:
         weeks: float | None,
         until: str | None,
         start: str | None,
+        deepen: bool = False,
         profile: str | None = None,
         request: object = None,
     ) -> tuple:
@@ -236,7 +239,7 @@ class PlanTab:
         import gradio as gr
 
         try:
-            plan = self.planner.plan(plan_request(goal, known, hours, weeks, until, start))
+            plan = self.planner.plan(plan_request(goal, known, hours, weeks, until, start, deepen))
             if not plan.weeks:
                 return _nothing(plan_header(plan))
             tips = week_tips(plan, self.questions)
@@ -283,9 +286,9 @@ class PlanTab:
             return gr.skip(), gr.skip()
         return f"*In short:* {escape(summary)}", gr.update(value=str(markdown))
 
-    def _make_for(self, goal, known, hours, weeks, until, start, profile, request):
+    def _make_for(self, goal, known, hours, weeks, until, start, deepen, profile, request):
         """`make` for a page with learner profiles: Gradio passes the request (for the login user)."""
-        return self.make(goal, known, hours, weeks, until, start, profile, request)
+        return self.make(goal, known, hours, weeks, until, start, deepen, profile, request)
 
     def build(self, profile: object = None) -> None:
         """The tab's components and events, inside the caller's `gr.Tab`; `profile` is the page's
@@ -313,6 +316,11 @@ class PlanTab:
             weeks = gr.Number(DEFAULT_WEEKS, label="Weeks", precision=0)
             until = gr.Textbox(label="Or until (YYYY-MM-DD)", info="When filled, it wins over weeks")
             start = gr.Textbox(label="Start (YYYY-MM-DD)", info="Empty: next Monday")
+        deepen = gr.Checkbox(
+            False,
+            label="After the goal, fill the weeks left with deepening",
+            info="When the full path does not fit, the plan stops at the goal and lists the rest",
+        )
         button = gr.Button("Make plan", variant="primary")
         header = gr.Markdown()
         choice = gr.Radio([], label="Which did you mean?", visible=False)
@@ -334,7 +342,7 @@ class PlanTab:
             max_height=600,
         )
         result = gr.State(None)
-        form = [goal, known, hours, weeks, until, start, *([profile] if profile is not None else [])]
+        form = [goal, known, hours, weeks, until, start, deepen, *([profile] if profile is not None else [])]
         shown = [header, options, picture, tips, table, checklist, calendar, summary, choice, result]
         summarize = {"api_visibility": "private", "show_progress": "minimal"}
         make = self.make if profile is None else takes_request(self._make_for)
