@@ -204,7 +204,11 @@ def test_the_deepen_box_fills_the_weeks_after_the_goal(planner: StudyPlanner, te
     deepened = outputs(tab.make("Kubernetes", [], 6, 12, "", "2027-01-04", deepen=True))
     assert len(listed["result"].plan.weeks) < len(deepened["result"].plan.weeks) == 12
     assert "Optional deepening after the goal" in listed["header"]
-    assert "while the weeks last" in deepened["header"]
+    assert "weeks (of the 12 you gave) from 2027-01-04" in listed["header"]
+    assert "while the weeks last" in deepened["header"] and "you gave" not in deepened["header"]
+    # The alternatives that fit the learner's weeks are for the 12 weeks asked, not the plan's own.
+    weeks_row = next(r for r in listed["alternatives"].splitlines() if r.startswith("| weeks |"))
+    assert weeks_row.split(" | ")[3] == "12"  # More hours
 
 
 def test_make_shows_the_plan_and_writes_both_files_to_one_fresh_folder(

@@ -193,7 +193,11 @@ def plan_markdown(plan: Plan, known: Sequence[str] = (), unknown: Sequence[str] 
         lines += ["", f"Did not fit: {len(missed)} items ({left:g} h). More weeks or hours would fit them."]
     if optional:
         hours = sum(x.hours for x in optional)
-        lines += ["", f"Optional deepening after the goal: {len(optional)} courses ({hours:g} h)."]
+        lines += [
+            "",
+            f"Optional deepening after the goal: {len(optional)} courses ({hours:g} h); the Study plan"
+            " tab can fill the weeks after the goal with it.",
+        ]
     lines += [
         "",
         "The **Study plan** tab shows the alternatives and a timeline, and exports the plan as a "

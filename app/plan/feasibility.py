@@ -44,6 +44,7 @@ class Feasibility:
     goal_weeks: int | None
     goal_hours_per_week: float | None
     deepens: bool = False  # a fast track that fills the weeks after the goal with deepening
+    weeks: int = 0  # the weeks the learner gave (a plan that reaches its goal sooner uses fewer)
 
     def to_json(self) -> dict:
         return {
@@ -105,6 +106,7 @@ def assess(
         goal_weeks=goal_weeks,
         goal_hours_per_week=_budget_for(tree, goal, weeks, start),
         deepens=deepens and mode != "full",
+        weeks=weeks,
     )
 
 

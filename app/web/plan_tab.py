@@ -128,8 +128,10 @@ def plan_header(plan: Plan) -> str:
     """
     if not plan.weeks:
         return NOTHING_LEFT
+    asked = plan.feasibility.weeks if plan.feasibility is not None else 0
+    gave = f" (of the {asked} you gave)" if len(plan.weeks) < asked else ""
     lines = [
-        f"**{escape(plan.goal)}**: {len(plan.weeks)} weeks from {plan.weeks[0].start.isoformat()}, "
+        f"**{escape(plan.goal)}**: {len(plan.weeks)} weeks{gave} from {plan.weeks[0].start.isoformat()}, "
         f"{plan.total_hours:g} h at up to {plan.hours_per_week:g} h a week."
     ]
     if plan.feasibility is not None:
@@ -147,9 +149,14 @@ def plan_header(plan: Plan) -> str:
         )
     if optional:
         hours = sum(x.hours for x in optional)
+        tick = (
+            ""
+            if plan.feasibility is None or plan.feasibility.deepens
+            else ("; tick “After the goal, fill the weeks left with deepening” to lay it into the plan")
+        )
         lines.append(
             f"Optional deepening after the goal: {len(optional)} courses ({hours:g} h), "
-            "listed in the checklist."
+            f"listed in the checklist{tick}."
         )
     return "\n\n".join(lines)
 
@@ -159,9 +166,11 @@ def alternatives(plan: Plan) -> str:
     f = plan.feasibility
     if f is None or not plan.weeks:
         return ""
-    hours, weeks = plan.hours_per_week, len(plan.weeks)
+    hours, weeks = plan.hours_per_week, f.weeks or len(plan.weeks)  # the weeks the learner gave
     this = "the full path" if f.mode == "full" else "fast track: the goal topics and their essentials"
-    columns = [("This plan", f"{hours:g}", f"{weeks}", this)]
+    if f.deepens:
+        this += ", then deepening"
+    columns = [("This plan", f"{hours:g}", f"{len(plan.weeks)}", this)]
     if f.mode != "full":
         columns += [
             ("More weeks", f"{hours:g}", _weeks(f.full_path_weeks), "the full path"),
