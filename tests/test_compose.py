@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.answer.compose import EntryText, comparison, defines, explain
+from app.answer.compose import EntryText, asks_for_list, comparison, defines, explain, listing
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
 
@@ -75,3 +75,41 @@ def test_comparisons_name_their_sides_as_learners_ask_them(question: str, sides:
 )
 def test_questions_that_do_not_compare_have_no_sides(question: str) -> None:
     assert comparison(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which algorithms are used for clustering?",
+        "Which metrics are used for classification?",
+        "What are the types of cloud models?",
+        "What kinds of ML algorithms should an AI engineer know?",
+        "Name different approaches for text summarization.",
+        "List a few types of linguistic ambiguities.",
+    ],
+)
+def test_list_questions_are_seen(question: str) -> None:
+    assert asks_for_list(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What are probabilistic graphical models?", "What are graphical models?", "What is k-means clustering?"],
+)
+def test_questions_on_one_thing_are_not_list_questions(question: str) -> None:
+    assert not asks_for_list(question)
+
+
+def clustering(name: str, topic: str = "Clustering") -> Hit:
+    path = ("Machine Learning", "Unsupervised Learning", topic, name)
+    return Hit(StoredChunk(name, "roadmap", path, f"{name} is a method.", "entry", 10), 0.8)
+
+
+def test_a_list_names_the_entries_under_the_topic_the_question_asks_about() -> None:
+    entries = [clustering("K-Means"), clustering("PCA", "Dimensionality Reduction"), clustering("DBSCAN")]
+    head, group = listing("Which algorithms are used for clustering?", entries)
+    assert head.text == "Under Unsupervised Learning › Clustering, the roadmap covers K-Means and DBSCAN."
+    assert [h.chunk.path[-1] for h in group] == ["K-Means", "DBSCAN"]
+    # The best entry's topic is not what the question asks about, or it holds one entry: no list.
+    assert listing("Which algorithms are used for fraud detection?", entries) is None
+    assert listing("Which algorithms are used for clustering?", entries[:2]) is None

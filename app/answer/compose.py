@@ -7,7 +7,9 @@ why it matters) are scored for relevance to *the question* by the embedder and
 picked by maximal marginal relevance, so the answer says several different
 things that fit the question instead of one entry's text in order. Comparisons
 ("bagging vs boosting") take each side from its own entry; tool questions
-answer with the entries' tools. Sentences keep the order an explanation needs:
+answer with the entries' tools; list questions ("which algorithms are used for
+clustering?") open with the entries under the topic they name, then explain
+those. Sentences keep the order an explanation needs:
 per entry, what it is, then the example, the confusion and why it matters.
 """
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.answer.citations import before_final_punctuation
+from app.answer.grounding import content_terms
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -72,6 +75,15 @@ SIDE_MATCH = 0.4  # a side's entry must be named like it ("SGD": "Stochastic gra
 _TOOLS = re.compile(
     r"\b(which|what|any|name|list|recommend)\b.{0,40}\b(tools?|librar(y|ies)|frameworks?)\b", re.I
 )
+# A question for a list of a kind of thing ("which algorithms are used for clustering?").
+_LIST = re.compile(
+    r"\b(?:(?:which|what)(?:\s+(?:are|were)\s+(?:the|some))?|list|name)"
+    r"(?:\s+(?:a few|some|the|different|common|main|typical|various|popular))?"
+    r"(?:\s+(?!(?:are|is|was|were)\b)[\w-]+){0,2}?"
+    r"\s+(?:metrics|algorithms|methods|techniques|types|kinds|models|approaches|architectures|distributions)\b",
+    re.I,
+)
+MIN_LISTED = 2  # entries under one topic that make a list
 _ROADMAP_LIST = re.compile(
     r"\b(does|do|what does|what do)\b.{0,30}\broadmap\b.{0,30}\b(list|name|mention)", re.I
 )
@@ -166,6 +178,37 @@ def asks_for_tools(question: str) -> bool:
     return bool(_TOOLS.search(question))
 
 
+def asks_for_list(question: str) -> bool:
+    return bool(_LIST.search(question))
+
+
+def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]] | None:
+    """The list a list question asks for, and the entries it names.
+
+    "Under Unsupervised Learning › Clustering, the roadmap covers K-Means, Hierarchical
+    clustering and DBSCAN": the retrieved entries that share the best entry's roadmap topic,
+    when the question names that topic (its own name: "learning" in its area's says nothing);
+    None when fewer than two do, or the question asks about something else.
+    """
+    if not entries:
+        return None
+    topic = entries[0].chunk.path[:-1]
+    if not topic or not set(content_terms(topic[-1])) & set(content_terms(question)):
+        return None
+    group: dict[str, Hit] = {}
+    for hit in entries:
+        if hit.chunk.path[:-1] == topic:
+            group.setdefault(hit.chunk.path[-1], hit)
+    if len(group) < MIN_LISTED:
+        return None
+    names = list(group)
+    plain = not any("," in n or " and " in n for n in names)  # "t-SNE and UMAP" is one entry
+    joined = _series(names, len(names)) if plain else "; ".join(names)
+    where = " › ".join(bare(t) for t in topic[-2:])
+    head = Sentence(f"Under {where}, the roadmap covers {joined}.", entries[0])
+    return head, list(group.values())
+
+
 def asks_what_roadmap_lists(question: str) -> bool:
     return bool(_ROADMAP_LIST.search(question))
 
@@ -176,6 +219,7 @@ def explain(
     vectors: Vectors,
     most: int = MAX_SENTENCES,
     openers: int = 1,
+    budget: int = WORD_BUDGET,
 ) -> list[Sentence]:
     """2-5 sentences that answer `question` from the entries, relevant and not repetitive.
 
@@ -205,7 +249,7 @@ def explain(
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
-            if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > WORD_BUDGET:
+            if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > budget:
                 continue
             if terms[i] in defined:  # the same term, defined again by another entry
                 continue
@@ -276,8 +320,8 @@ def with_marker(sentence: str, n: int) -> str:
     return before_final_punctuation(sentence, f" [{n}]")
 
 
-def _series(titles: list[str]) -> str:
-    titles = titles[:2]
+def _series(titles: list[str], most: int = 2) -> str:
+    titles = titles[:most]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
@@ -392,6 +436,12 @@ def compose(
             chosen = explain(question, both, vectors, max(most, len(sides)), openers=len(sides))
     if not chosen and asks_for_tools(question):
         chosen = tools(texts)
+    if not chosen and asks_for_list(question) and (found_list := listing(question, entries)):
+        # The list, then what its items are: from the listed entries only, not the wider pool.
+        head, group = found_list
+        listed = [EntryText.of(h) for h in group[:POOL_ENTRIES]]
+        budget = WORD_BUDGET - len(head.text.split())
+        chosen = [head, *explain(question, listed, vectors, most - 1, budget=budget)]
     if not chosen:
         chosen = explain(question, texts, vectors, most)
     cited = chosen[0].source if chosen else section
