@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.answer.compose import EntryText, asks_for_list, comparison, defines, explain, listing
+from app.answer.asking import asks_for_list, comparison
+from app.answer.compose import EntryText, defines, explain, listing
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
 

@@ -1,0 +1,94 @@
+"""What shape of answer a question asks for: a comparison's sides, tools, or a list.
+
+Plain patterns over the question's words, no retrieval and no model:
+`app.answer.compose` shapes the answer from what these say.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A comparison names its sides after "difference between", around "vs", or as "X rather than Y".
+_COMPARE = (
+    re.compile(
+        r"\b(?:differences?|distinguish|compare|comparison|contrast)\s+(?:between\s+|of\s+)?(?P<sides>.+)",
+        re.I,
+    ),
+    re.compile(r"(?P<sides>[^?.!:;]+?\s+(?:vs\.?|versus)\s+.+)", re.I),
+    re.compile(
+        r"\b(?:use|using|prefer|choose|pick)\s+(?P<sides>.+?\s+(?:rather than|instead of)\s+.+)", re.I
+    ),
+    re.compile(
+        r"^(?:how|in what ways?)\s+(?:does|do|is|are)\s+(?P<sides>.+?\s+differ(?:ent)?\s+from\s+.+)", re.I
+    ),
+)
+_SIDE_SPLIT = re.compile(
+    r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus|rather than|instead of|differ(?:ent)? from)\s+",
+    re.I,
+)
+_SIDE_OPENER = re.compile(
+    r"^(?:(?:when|why|where)\s+(?:to|should\s+\w+|do\s+\w+|would\s+\w+)\s+(?:use|pick|choose)\s+"
+    r"|(?:what|which)(?:\s+is|'s|’s)?\s+|is\s+|are\s+|just\s+|simply\s+|between\s+)+",
+    re.I,
+)
+_SIDE_TAIL = re.compile(r"\s+(?:for|in|when|on|with|to)\s+.*$", re.I)  # "PCA for dimensionality reduction"
+MAX_SIDES = 3
+_TOOLS = re.compile(
+    r"\b(which|what|any|name|list|recommend)\b.{0,40}\b(tools?|librar(y|ies)|frameworks?)\b", re.I
+)
+# A question for a list of a kind of thing ("which algorithms are used for clustering?").
+_LIST = re.compile(
+    r"\b(?:(?:which|what)(?:\s+(?:are|were)\s+(?:the|some))?|list|name)"
+    r"(?:\s+(?:a few|some|the|different|common|main|typical|various|popular))?"
+    r"(?:\s+(?!(?:are|is|was|were)\b)[\w-]+){0,2}?"
+    r"\s+(?:metrics|algorithms|methods|techniques|types|kinds|models|approaches|architectures|distributions)\b",
+    re.I,
+)
+
+
+def comparison(question: str) -> tuple[str, ...] | None:
+    """The sides of "X vs Y", "difference between X and Y", "X rather than Y" (up to three:
+    "supervised, unsupervised and reinforcement learning"), or None when the question does not
+    compare. A head word the sides share is given to each ("generative and discriminative
+    model" → "generative model", "discriminative model")."""
+    text = re.sub(r"\b(vs|versus)\.", r"\1", question.strip(), flags=re.I)
+    for clause in re.split(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])", text):
+        for pattern in _COMPARE:
+            if match := pattern.search(clause):
+                sides = _sides(match["sides"])
+                if sides:
+                    return sides
+    return None
+
+
+def _sides(text: str) -> tuple[str, ...] | None:
+    parts = [p for p in _SIDE_SPLIT.split(text.strip().rstrip("?.!")) if p.strip()]
+    if not 2 <= len(parts) <= MAX_SIDES:
+        return None
+    sides = [_side(_SIDE_TAIL.sub("", _SIDE_OPENER.sub("", p.strip()))) for p in parts]
+    if not all(sides):
+        return None
+    last = sides[-1].split()
+    head = last[-1] if len(last) > 1 and last[-1][:1].islower() else ""  # a common noun, not "MapReduce"
+    if head:
+        sides = [side if _whole(side, head) else f"{side} {head}" for side in sides]
+    return tuple(sides) if len({s.casefold() for s in sides}) == len(sides) else None
+
+
+def _whole(side: str, head: str) -> bool:
+    """Whether a side stands on its own, not a modifier of the last side's head ("generative"
+    of "discriminative model"): several words, the head itself, or a plural noun ("convolutions")."""
+    return len(side.split()) > 1 or side.casefold() == head.casefold() or side.casefold().endswith("s")
+
+
+def asks_for_tools(question: str) -> bool:
+    return bool(_TOOLS.search(question))
+
+
+def asks_for_list(question: str) -> bool:
+    return bool(_LIST.search(question))
+
+
+def _side(text: str) -> str:
+    text = re.sub(r"^(the|a|an)\s+", "", text.strip(" ,;:?\"'"), flags=re.I)
+    return text if 0 < len(text.split()) <= 6 else ""
