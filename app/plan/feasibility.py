@@ -69,16 +69,17 @@ class Feasibility:
             return text + f" It fits in {weeks} weeks, so this plan covers all of it."
         pace = f", {self.goal_weeks} weeks at this pace" if self.goal_weeks else ""
         reach = f"{self.goal_hours:g} h{pace}"
+        choice = (
+            " This plan takes the fast track: each goal topic as soon as the essentials of what it"
+            f" needs are done (every goal topic: {reach})."
+        )
+        if self.deepens:
+            return text + choice + " Then the rest of what they build on, while the weeks last."
         return (
             text
+            + choice
             + (
-                " This plan takes the fast track: each goal topic as soon as the essentials of what it"
-                f" needs are done (every goal topic: {reach})."
-            )
-            + (
-                " Then the rest of what they build on, while the weeks last."
-                if self.deepens
-                else " The rest of what they build on is listed as optional deepening, for after the goal"
+                " The rest of what they build on is listed as optional deepening, for after the goal"
                 " or with the full path."
             )
         )

@@ -148,7 +148,9 @@ def make_plan(
         mode = "fast-track"
         laid, left = fast.lay_out(tree, weeks, start, budget)
         if not deepen:
-            left += [Leftover(s.unit, "", s.tenths / 10, "deepening") for s in depth + optional]
+            left += [
+                Leftover(s.unit, tree.label(s.unit), s.tenths / 10, "deepening") for s in depth + optional
+            ]
         left = _deepening_per_unit(tree, left)
     # Reaching the goal topics: their steps alone, without the project that would close them.
     feasibility = assess(tree, full, Route(goal_steps, {}), mode, weeks, start, budget, deepen)

@@ -149,11 +149,9 @@ def plan_header(plan: Plan) -> str:
         )
     if optional:
         hours = sum(x.hours for x in optional)
-        tick = (
-            ""
-            if plan.feasibility is None or plan.feasibility.deepens
-            else ("; tick “After the goal, fill the weeks left with deepening” to lay it into the plan")
-        )
+        tick = "; tick “After the goal, fill the weeks left with deepening” to lay it into the plan"
+        if plan.feasibility is None or plan.feasibility.deepens:
+            tick = ""
         lines.append(
             f"Optional deepening after the goal: {len(optional)} courses ({hours:g} h), "
             f"listed in the checklist{tick}."
