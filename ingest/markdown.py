@@ -16,11 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# Inline markdown is read by CommonMark's rules: "n_neighbors" and "cross_val_score" are words,
+# not emphasis, and what sits in backticks is code, kept as written.
+_INLINE = MarkdownIt("commonmark")
+_KEPT = frozenset(["text", "code_inline", "html_inline", "image"])  # an image keeps its alt text
 # "6. **Model Deployment**" or "1. [Programming](#anchor)": an outline item.
 _OUTLINE_ITEM = re.compile(
     r"^(\d+)[.)]\s+(?:\*\*(?P<bold>[^*]+?)\*\*|\[(?P<link>[^\]]+)\]\([^)]*\))\s*:?\s*$"
@@ -52,13 +56,20 @@ def strip_controls(text: str) -> str:
 
 
 def clean_inline(text: str) -> str:
-    """Strip markdown noise from a line: links keep their text, emphasis and backticks go."""
-    text = _LINK.sub(r"\1", text)
-    previous = None
-    while previous != text:  # nested emphasis such as ***x***
-        previous = text
-        text = _EMPHASIS.sub(r"\2", text)
-    return text.replace("`", "")
+    """Strip markdown noise from a line: links keep their text, emphasis marks and backticks go.
+
+    The line's indentation is kept (it nests list items); a backslash escape
+    leaves the character it escapes.
+    """
+    body = text.lstrip()
+    kept = []
+    for token in _INLINE.parseInline(body):
+        for child in token.children or ():
+            if child.type in _KEPT:
+                kept.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                kept.append(" ")
+    return text[: len(text) - len(body)] + "".join(kept)
 
 
 def clean_heading(text: str) -> str:

@@ -29,11 +29,11 @@ def test_migrations_build_the_schema_from_an_empty_database(database_url: str) -
     database = Database(database_url)
     assert database.revision() is None
     database.migrate()
-    assert database.revision() == "0002"
+    assert database.revision() == "0003"
     tables = set(inspect(database.engine).get_table_names())
     assert {"learners", "topic_states", "answers", "review_cards", "alembic_version"} <= tables
     database.migrate()  # on every start: a second run changes nothing
-    assert database.revision() == "0002"
+    assert database.revision() == "0003"
 
 
 def test_the_models_match_what_the_migrations_build(database_url: str) -> None:
@@ -60,10 +60,41 @@ def test_migrations_upgrade_the_previous_schema_and_keep_its_data(database_url: 
     old.close()
 
     store = LearnerStore(Database.open(database_url))
-    assert store.database.revision() == "0002"
+    assert store.database.revision() == "0003"
     assert store.states("ann") == {"a/b": "done"}
     answer(store, "ann", "e1", True)
     assert [a.item_id for a in store.answers("ann")] == ["e1"]
+
+
+def test_migration_0003_moves_a_renamed_items_answers_and_card_to_its_new_id(database_url: str) -> None:
+    from app.learner.items import RENAMED
+
+    ((old_id, new_id),) = RENAMED.items()
+    old = Database(database_url)
+    old.migrate("0002")
+    with old.engine.begin() as connection:
+        connection.execute(text("INSERT INTO learners (name, created_at) VALUES ('ann', :t)"), {"t": T0})
+        learner_id = connection.execute(text("SELECT id FROM learners WHERE name = 'ann'")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO answers (learner_id, item_id, topic_id, response, correct, score, overridden,"
+                " kind, answered_at) VALUES (:l, :i, 't/a', 'stratify=y', true, 0.9, false, 'quiz', :t)"
+            ),
+            {"l": learner_id, "i": old_id, "t": T0},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO review_cards (learner_id, item_id, topic_id, card, due)"
+                " VALUES (:l, :i, 't/a', '{}', :t)"
+            ),
+            {"l": learner_id, "i": old_id, "t": T0},
+        )
+    old.close()
+
+    store = LearnerStore(Database.open(database_url))
+    assert [a.item_id for a in store.answers("ann")] == [new_id]
+    with store.database.engine.connect() as connection:
+        assert connection.execute(text("SELECT item_id FROM review_cards")).scalars().all() == [new_id]
 
 
 def test_a_database_from_a_newer_tutor_is_refused(database_url: str) -> None:

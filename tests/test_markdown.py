@@ -36,6 +36,20 @@ def test_clean_inline_keeps_link_text_and_drops_targets() -> None:
     assert clean_inline(line) == "See the docs and logo, run pdb."
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("cross_val_score(model, X, y) and n_neighbors", "cross_val_score(model, X, y) and n_neighbors"),
+        ("A: `__init__`.", "A: __init__."),
+        ("shown as **** **** 1234", "shown as **** **** 1234"),
+        ("an _emphasised_ word and a \\*star", "an emphasised word and a *star"),
+        ("  - nested **item**", "  - nested item"),
+    ],
+)
+def test_clean_inline_reads_emphasis_as_commonmark_does(raw: str, expected: str) -> None:
+    assert clean_inline(raw) == expected
+
+
 def test_markdown_heading_becomes_a_clean_breadcrumb() -> None:
     doc = "# Maths\n## **1. Linear Algebra**\n### **Core Concepts**:\n- Vectors and matrices.\n"
     assert parse_sections(doc, "ignored") == [

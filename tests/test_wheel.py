@@ -32,6 +32,7 @@ SHIPPED = [
     "app/learner/migrations/env.py",
     "app/learner/migrations/script.py.mako",
     "app/learner/migrations/versions/0002_answers_and_review_cards.py",
+    "app/learner/migrations/versions/0003_renamed_items.py",
 ]
 
 

@@ -26,6 +26,9 @@ from app.plan.skills import SkillTree
 from ingest.entries import load_entries
 
 CHOICES = 4
+# Former id → id, for items whose question text changed (learner exports made before keep working;
+# the store's rows moved in migration 0003).
+RENAMED = {"efa17e9dae8": "eba85480145"}  # the underscores of "train_test_split" were lost
 _WORDS = re.compile(r"[a-z0-9]+")
 _YES_NO = re.compile(r"^\s*(yes|no)\b", re.IGNORECASE)
 SIMILAR_KEYS = 0.5  # word overlap (Jaccard) at which a sibling's key could pass for this one
@@ -58,6 +61,11 @@ class Item:
 def item_id(source: str, path: Iterable[str], question: str) -> str:
     digest = hashlib.sha1(f"{source}|{' > '.join(path)}|{question}".encode()).hexdigest()
     return f"{source[0]}{digest[:10]}"
+
+
+def current_id(item_id: str) -> str:
+    """The id an item has now (the same unless its question text changed, see RENAMED)."""
+    return RENAMED.get(item_id, item_id)
 
 
 def _words(text: str) -> set[str]:
@@ -103,7 +111,7 @@ class ItemBank:
         return cls(tree, list(unique.values()))
 
     def get(self, item_id: str) -> Item | None:
-        return self.by_id.get(item_id)
+        return self.by_id.get(current_id(item_id))
 
     def under(self, node_id: str) -> list[Item]:
         """Items of a node and everything below it, in roadmap order."""

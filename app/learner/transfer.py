@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.errors import TutorError
 from app.learner import review
+from app.learner.items import current_id
 from app.learner.models import Answer, ReviewCard, TopicState
 from app.learner.states import STATES
 from app.learner.store import LearnerStore, check_name, now
@@ -121,7 +122,7 @@ def _add_rows(session: Session, learner_id: int, data: dict) -> None:
         session.add(
             Answer(
                 learner_id=learner_id,
-                item_id=str(a["item_id"]),
+                item_id=current_id(str(a["item_id"])),
                 topic_id=str(a["topic_id"]),
                 response=str(a["response"]),
                 correct=bool(a["correct"]),
@@ -137,7 +138,7 @@ def _add_rows(session: Session, learner_id: int, data: dict) -> None:
         card = Card.from_dict(c["card"])
         row = ReviewCard(
             learner_id=learner_id,
-            item_id=str(c["item_id"]),
+            item_id=current_id(str(c["item_id"])),
             topic_id=str(c["topic_id"]),
             card="",
             due=card.due,
