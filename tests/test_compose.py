@@ -41,6 +41,12 @@ def test_a_term_is_defined_once_even_when_two_entries_define_it() -> None:
     assert "It steps against the gradient." in chosen
 
 
+def test_a_name_written_in_lower_case_keeps_its_case() -> None:
+    tsne = entry("t-SNE", "t-SNE is a nonlinear method for visualization. k = 5 is a usual choice.")
+    chosen = [s.text for s in explain("What is t-SNE?", [tsne], vectors)]
+    assert chosen == ["t-SNE is a nonlinear method for visualization.", "k = 5 is a usual choice."]
+
+
 COMPARISONS = [
     ("L1 vs L2 regularization", ("L1 regularization", "L2 regularization")),
     ("When to use a Label Encoding vs. One Hot Encoding?", ("Label Encoding", "One Hot Encoding")),

@@ -291,8 +291,12 @@ def _lower_first(text: str) -> str:
 
 
 def _full_stop(text: str) -> str:
+    # A name written in lower case keeps it ("t-SNE", "k-NN", "dbt", "pandas"); a plain word
+    # opening the sentence ("the", "training") is capitalised.
     text = text.strip()
-    text = text[:1].upper() + text[1:]
+    first = text.split(" ", 1)[0].lower().strip(",:;")
+    if first in _COMMON_OPENERS or (first.endswith("ing") and first.isalpha()):
+        text = text[:1].upper() + text[1:]
     return text if text[-1:] in ".!?" else text + "."
 
 
