@@ -74,6 +74,23 @@ def test_a_question_whose_words_name_a_section_is_covered(make_hit, question: st
     assert coverage.decide(Retriever(covers=True, similarity=0.0), question, found) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("It's common to assume a normal distribution. Why is that?", "covered"),  # names an entry
+        ("F1 score. Can we use it for more than two classes?", "covered"),  # one part of a name
+        ("What is a distribution?", "related"),  # one word of a name is not the name
+        ("Why is the distribution of errors normal?", "related"),  # both words, not as the name
+    ],
+)
+def test_a_question_that_names_an_entry_is_covered(make_hit, question: str, expected: str) -> None:
+    section = make_hit(("ML", "Statistics"), "- Distributions.")
+    normal = make_hit(("ML", "Statistics", "Distributions", "Normal distribution"), "A bell curve.")
+    scores = make_hit(("ML", "Statistics", "Metrics", "Precision, recall and F1 score"), "F1 is ...")
+    found = Retrieval([section], [Hit(normal.chunk, 0.6), Hit(scores.chunk, 0.5)])
+    assert coverage.decide(Retriever(covers=True, similarity=0.0), question, found) == expected
+
+
 def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:
     bare = Retrieval(found.hits, [])
     assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", bare) == "covered"

@@ -13,7 +13,9 @@ explains the closest topic it has.
 A question whose topic words (two at least) all name one retrieved section is
 covered whatever its entries are called: "which metrics are used for
 classification?" is about Classification › Metrics, although no entry is
-named like it.
+named like it. So is a question that names one of the best entries, in two
+words at least, however long the question around it ("It's a common practice
+to assume an unknown variable to be of the normal distribution. Why is that?").
 
 `NAME_MATCH` was chosen on the dev questions of evals/datasets/interview.yaml,
 refusal.yaml, answers.yaml and retrieval.yaml: at 0.46, 70% of the questions
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 Coverage = Literal["covered", "related", "none"]
 NAME_MATCH = 0.46
 CANDIDATES = 5  # best entries whose names are compared with the question
+# Where an entry's name splits into the names of its parts ("Precision, recall and F1-score").
+_NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
 SECTIONS = 3  # best sections whose paths may name the question's topic
 # Words that frame a question rather than name its topic ("which metrics are *used* for ...").
 FRAMING = (
@@ -55,7 +59,7 @@ def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors 
         from app.answer.vectors import SentenceVectors
 
         vectors = SentenceVectors(retriever.embeddings)
-    if names_section(retriever, query, found):
+    if names_section(retriever, query, found) or names_entry(retriever, query, found):
         return "covered"
     return "covered" if name_match(query, found, vectors) >= NAME_MATCH else "related"
 
@@ -68,6 +72,19 @@ def names_section(retriever: Retriever, query: str, found: Retrieval) -> bool:
         return False
     places = [*found.hits[:SECTIONS], *found.entries[:CANDIDATES]]
     return any(words <= set(retriever.terms(" ".join(hit.chunk.path))) for hit in places)
+
+
+def names_entry(retriever: Retriever, query: str, found: Retrieval) -> bool:
+    """Whether the question names one of the best entries, two words at least, as it is written:
+    "why assume the *normal distribution*?" names Normal distribution, "F1 score" names
+    "Precision, recall and F1-score" (each name's parts count on their own)."""
+    asked = f" {' '.join(retriever.terms(query))} "
+    for hit in found.entries[:CANDIDATES]:
+        for part in _NAME_PARTS.split(hit.chunk.path[-1]):
+            terms = retriever.terms(part)
+            if len(terms) >= 2 and f" {' '.join(terms)} " in asked:
+                return True
+    return False
 
 
 def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
