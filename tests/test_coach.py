@@ -110,3 +110,15 @@ def test_chat_what_next_lists_ready_units(coach: Coach) -> None:
     text = chat.reply(coach, "ann", "What should I learn next?", []).text
     for unit in coach.next("ann"):
         assert coach.tree[unit].title in text
+
+
+def test_the_progress_tab_names_next_units_without_ambiguity(coach: Coach) -> None:
+    from app.web.profile import Profiles
+    from app.web.progress_tab import ProgressTab
+
+    coach.set_state("ann", "programming-and-software-engineering", "done")
+    summary = ProgressTab(coach, Profiles(login=False)).summary("ann", coach.progress("ann"))
+    listed = summary.split("Next for you: ")[1].rstrip(".").split(", ")
+    assert listed == [coach.tree.label(u) for u in coach.next("ann")]
+    assert len(set(listed)) == len(listed)  # "Core Concepts" twice named two units alike
+    assert all(name != "Core Concepts" for name in listed)

@@ -87,7 +87,7 @@ def _start(coach: Coach, learner: str, topic: str) -> Reply:
     if not items:
         return Reply("There is nothing to quiz you on there yet.")
     about = (
-        ", ".join(coach.tree[t].title for t in coach.find_topics(topic)[:3]) if topic else "your next topics"
+        ", ".join(coach.tree.label(t) for t in coach.find_topics(topic)[:3]) if topic else "your next topics"
     )
     opening = (
         f"A quiz on {about}: {len(items)} questions from the knowledge cards. Type your answer; "

@@ -1,10 +1,10 @@
 """The "Progress" tab: progress per area, the roadmap as a sunburst coloured by state and mastery.
 
-Per-area bars show the share of topics done (skipped ones left out). The
-sunburst's inner ring is the roadmap's areas, the middle ring its units
-coloured by state, and the thin outer ring each unit's mastery from quiz
-answers. Below them: what is next, what is due, and forms to set a topic's
-state and the learner's goal.
+Per-area bars show the share of topics done (skipped ones left out), each area
+in its sunburst colour and in roadmap order. The sunburst's inner ring is the
+roadmap's areas, the middle ring its units coloured by state, and the thin
+outer ring each unit's mastery from quiz answers. Below them: what is next,
+what is due, and forms to set a topic's state and the learner's goal.
 """
 
 from __future__ import annotations
@@ -36,6 +36,16 @@ def area_frame(progress: Progress) -> pd.DataFrame:
     )
 
 
+def area_colours(coach: Coach) -> dict[str, str]:
+    """Each area's colour, in roadmap order: the same in the bars and the sunburst."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    palette = colormaps["tab10"]
+    areas = [n.title for n in coach.tree.nodes.values() if n.kind == "area"]
+    return {title: to_hex(palette(i % 10)) for i, title in enumerate(areas)}
+
+
 def sunburst(coach: Coach, progress: Progress) -> Figure:
     """Areas inside, units by state around them, each unit's mastery as the outer rim."""
     import matplotlib
@@ -58,12 +68,12 @@ def sunburst(coach: Coach, progress: Progress) -> Figure:
         masteries += [units[u].mastery for u in inside]
     figure = Figure(figsize=(6.4, 5.2), dpi=100)
     axes = figure.add_subplot()
-    palette = colormaps["tab10"]
+    colours = area_colours(coach)
     wedge = {"edgecolor": "white", "linewidth": 0.5}
     axes.pie(
         inner,
         radius=0.55,
-        colors=[palette(i % 10) for i in range(len(inner))],
+        colors=[colours[a] for a in areas],
         wedgeprops={**wedge, "width": 0.3},
         startangle=90,
         counterclock=False,
@@ -84,7 +94,7 @@ def sunburst(coach: Coach, progress: Progress) -> Figure:
         startangle=90,
         counterclock=False,
     )
-    legend = [Patch(color=palette(i % 10), label=a) for i, a in enumerate(areas)]
+    legend = [Patch(color=colours[a], label=a) for a in areas]
     legend += [Patch(color=COLOURS[s], label=f"unit {LABELS[s]}") for s in STATES]
     legend.append(Patch(color=colormaps["Greens"](0.9), label="rim: mastery (darker = more)"))
     axes.legend(handles=legend, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False)
@@ -117,7 +127,7 @@ class ProgressTab:
         coach = self.coach
         done = sum(t.state == "done" for t in progress.topics)
         goal = coach.store.goal(learner)
-        nexts = [coach.tree[u].title for u in coach.next(learner, progress)]
+        nexts = [coach.tree.label(u) for u in coach.next(learner, progress)]
         lines = [
             f"**{escape(learner)}**: {done} of {len(progress.topics)} roadmap topics done; "
             f"**{coach.due_count(learner)} due for review now** ({coach.due_count(learner, 7)} this week).",
@@ -144,7 +154,7 @@ class ProgressTab:
         except TutorError as exc:
             return (f"{WARNING}{escape(str(exc))}", *self.view(profile, request)[1:])
         summary, bars, plot = self.view(profile, request)
-        title = escape(self.coach.tree[topic].title) if topic in self.coach.tree else escape(topic)
+        title = escape(self.coach.tree.label(topic)) if topic in self.coach.tree else escape(topic)
         return f"Set {LABELS[state]} on {title} and everything under it.\n\n{summary}", bars, plot
 
     def set_goal(self, profile: str, goal: str, request: Any = None) -> tuple:
@@ -162,13 +172,17 @@ class ProgressTab:
         import gradio as gr
 
         summary = gr.Markdown()
+        colours = area_colours(self.coach)
         with gr.Row():
             bars = gr.BarPlot(
                 x="area",
                 y="% done",
+                color="area",
+                color_map=colours,
+                colors_in_legend=[],  # the axis names the areas already
                 title="Topics done per area (%)",
                 y_lim=[0, 100],
-                sort=None,
+                sort=list(colours),  # roadmap order, as in the sunburst
                 height=400,
                 x_label_angle=-35,
             )

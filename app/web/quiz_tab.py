@@ -183,7 +183,7 @@ class ItemFlow:
                 state = {**state, "items": [*state["items"], self.coach.placement_item(unit).id]}
                 return self.show({**state, "at": state["at"] + 1})
             known = placement.known(placed)
-            titles = ", ".join(escape(self.coach.tree[u].title) for u in known) or "none yet"
+            titles = ", ".join(escape(self.coach.tree.label(u)) for u in known) or "none yet"
             message = (
                 f"Placement done: {len(placed)} questions. "
                 f"Proposed as known ({len(known)} units): {titles}.\n\n"
