@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 FAILED = WARNING + "something went wrong; details are in the server log"
 START = "Pick a topic (or leave it empty for what is next for you) and start a quiz."
+REVIEW_START = "Press *Review what is due now* to answer the questions that are due, one by one."
 MAX_QUESTIONS = 20
 
 
@@ -213,7 +214,7 @@ class ItemFlow:
         import gradio as gr
 
         state = gr.State(None)
-        question = gr.Markdown(START)
+        question = gr.Markdown(REVIEW_START if prefix == "review" else START)
         text = gr.Textbox(label="Your answer", visible=False, max_length=2000, lines=2)
         choice = gr.Radio(label="Your choice", choices=[], value=None, visible=False)
         submit = gr.Button("Check my answer", variant="primary", visible=False)

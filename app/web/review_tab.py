@@ -47,7 +47,7 @@ class ReviewTab:
             )
         rows = [
             [
-                d.due.astimezone().strftime("%Y-%m-%d %H:%M"),
+                d.due.astimezone().strftime("%Y-%m-%d %H:%M %Z"),  # the server's zone, named
                 self.coach.tree[d.item.topic_id].title,
                 d.item.question,
             ]
