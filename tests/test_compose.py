@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.answer.asking import asks_for_list, comparison
-from app.answer.compose import EntryText, defines, explain, listing
+from app.answer.compose import EntryText, defines, explain, in_full, listing
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
 
@@ -93,6 +93,7 @@ def test_questions_that_do_not_compare_have_no_sides(question: str) -> None:
         "What kinds of ML algorithms should an AI engineer know?",
         "Name different approaches for text summarization.",
         "List a few types of linguistic ambiguities.",
+        "Which loss functions are used for classification?",
     ],
 )
 def test_list_questions_are_seen(question: str) -> None:
@@ -120,3 +121,29 @@ def test_a_list_names_the_entries_under_the_topic_the_question_asks_about() -> N
     # The best entry's topic is not what the question asks about, or it holds one entry: no list.
     assert listing("Which algorithms are used for fraud detection?", entries) is None
     assert listing("Which algorithms are used for clustering?", entries[:2]) is None
+
+
+def test_a_list_question_that_names_an_entry_is_answered_by_that_entry_in_full() -> None:
+    named = Hit(
+        StoredChunk(
+            "Activation functions",
+            "roadmap",
+            ("Deep Learning", "Core Concepts", "Neural Networks", "Activation functions"),
+            "An activation function is a non-linear function. ReLU outputs max(0, x). Sigmoid squashes.",
+            "entry",
+            10,
+        ),
+        0.8,
+    )
+    neighbour = Hit(
+        StoredChunk("Perceptron", "roadmap", (*named.chunk.path[:-1], "Perceptron"), "A unit.", "entry", 10),
+        0.7,
+    )
+    question = "Which activation functions are used in neural networks?"
+    assert listing(question, [named, neighbour]) is None  # not its neighbours
+    assert [s.text for s in in_full(EntryText.of(named))] == [
+        "An activation function is a non-linear function.",
+        "ReLU outputs max(0, x).",
+        "Sigmoid squashes.",
+    ]
+    assert len(in_full(EntryText.of(named), budget=8)) == 1

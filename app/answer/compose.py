@@ -107,12 +107,16 @@ def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]]
     "Under Unsupervised Learning › Clustering, the roadmap covers K-Means, Hierarchical
     clustering and DBSCAN": the retrieved entries that share the best entry's roadmap topic,
     when the question names that topic (its own name: "learning" in its area's says nothing);
-    None when fewer than two do, or the question asks about something else.
+    None when fewer than two do, or the question asks about something else. A question
+    that names the best entry itself ("which activation functions are used in neural
+    networks?") is answered from that entry, which lists them, not by its neighbours.
     """
     if not entries:
         return None
     topic = entries[0].chunk.path[:-1]
     if not topic or not set(content_terms(topic[-1])) & set(content_terms(question)):
+        return None
+    if names_entry(question, entries[0]):
         return None
     group: dict[str, Hit] = {}
     for hit in entries:
@@ -126,6 +130,24 @@ def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]]
     where = " › ".join(bare(t) for t in topic[-2:])
     head = Sentence(f"Under {where}, the roadmap covers {joined}.", entries[0])
     return head, list(group.values())
+
+
+def names_entry(question: str, entry: Hit) -> bool:
+    """Whether every word of the entry's name is in the question ("which *activation functions*
+    are used?" names Activation functions)."""
+    return set(content_terms(entry.chunk.path[-1])) <= set(content_terms(question))
+
+
+def in_full(entry: EntryText, budget: int = WORD_BUDGET) -> list[Sentence]:
+    """The entry's own account of what it is, in order, as far as the budget goes: for a list
+    question that names the entry, whose sentences name the members ("ReLU …, sigmoid …")."""
+    chosen, words = [], 0
+    for text in entry.what:
+        words += len(text.split())
+        if chosen and words > budget:
+            break
+        chosen.append(Sentence(_full_stop(text), entry.hit))
+    return chosen
 
 
 def explain(
@@ -350,6 +372,8 @@ def compose(
             chosen = explain(question, both, vectors, max(most, len(sides)), openers=len(sides))
     if not chosen and asks_for_tools(question):
         chosen = tools(texts)
+    if not chosen and asks_for_list(question) and entries and names_entry(question, entries[0]):
+        chosen = in_full(EntryText.of(entries[0]))
     if not chosen and asks_for_list(question) and (found_list := listing(question, entries)):
         # The list, then what its items are: from the listed entries only, not the wider pool.
         head, group = found_list
