@@ -147,3 +147,22 @@ def test_a_list_question_that_names_an_entry_is_answered_by_that_entry_in_full()
         "Sigmoid squashes.",
     ]
     assert len(in_full(EntryText.of(named), budget=8)) == 1
+
+
+def test_an_entry_sharing_no_word_with_the_question_needs_to_be_much_closer() -> None:
+    umap = entry("UMAP", "UMAP is a nonlinear dimensionality reduction method.")
+    web = entry("Web frameworks", "FastAPI and Flask are Python frameworks for endpoints.")
+
+    def closeness(web_relevance: float):
+        def vectors(texts):
+            rows = np.zeros((len(texts), 3))
+            rows[0, 0] = 1.0  # the question
+            for i, text in enumerate(texts[1:], start=1):
+                r = web_relevance if "FastAPI" in text else 0.9
+                rows[i, 0], rows[i, i % 2 + 1] = r, (1 - r * r) ** 0.5
+            return rows
+
+        return [s.text for s in explain("What is UMAP?", [umap, web], vectors)]
+
+    assert closeness(0.4) == ["UMAP is a nonlinear dimensionality reduction method."]
+    assert "FastAPI and Flask are Python frameworks for endpoints." in closeness(0.6)

@@ -5,7 +5,9 @@ answer come from them, never from the model. For each question the candidate
 sentences of the best-matching entries (what it is, example, common confusion,
 why it matters) are scored for relevance to *the question* by the embedder and
 picked by maximal marginal relevance, so the answer says several different
-things that fit the question instead of one entry's text in order. Comparisons
+things that fit the question instead of one entry's text in order; an entry
+that shares no word with the question must be much closer to it to be quoted
+at all. Comparisons
 ("bagging vs boosting") take each side from its own entry; tool questions
 answer with the entries' tools; list questions ("which algorithms are used for
 clustering?") open with the entries under the topic they name, then explain
@@ -40,6 +42,9 @@ POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's c
 WORD_BUDGET = 90  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
+# A sentence from an entry that shares no word with the question ("What is UMAP?" and an entry
+# on FastAPI) needs this much similarity: the embedder alone may find "UMAP" close to "API".
+UNRELATED_RELEVANCE = 0.45
 _ROLE_ORDER = {"what": 0, "example": 1, "confusion": 2, "why": 3}
 _LABELS = {
     "Why an AI engineer needs it": "why",
@@ -138,6 +143,11 @@ def names_entry(question: str, entry: Hit) -> bool:
     return set(content_terms(entry.chunk.path[-1])) <= set(content_terms(question))
 
 
+def _loose(text: str) -> set[str]:
+    """Content words as loosely as a word can match: "R-CNN" and "RCNNs" are both "rcnn"."""
+    return {t.removesuffix("s") for t in content_terms(text.replace("-", ""))} - {""}
+
+
 def in_full(entry: EntryText, budget: int = WORD_BUDGET) -> list[Sentence]:
     """The entry's own account of what it is, in order, as far as the budget goes: for a list
     question that names the entry, whose sentences name the members ("ReLU …, sigmoid …")."""
@@ -172,6 +182,10 @@ def explain(
                 pool.append((entry, role, text))
     if not pool:
         return []
+    asked = _loose(question)
+    apart = {}  # entries that share no word with the question
+    for e in entries:
+        apart[id(e)] = not asked & _loose(" ".join([*e.hit.chunk.path, e.hit.chunk.text, e.hit.note]))
     rows = vectors([question, *(text for _, _, text in pool)])
     relevance = rows[1:] @ rows[0]
     similar = rows[1:] @ rows[1:].T
@@ -189,6 +203,8 @@ def explain(
             if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > budget:
                 continue
             if terms[i] in defined:  # the same term, defined again by another entry
+                continue
+            if apart[id(pool[i][0])] and relevance[i] < UNRELATED_RELEVANCE:
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * repeat
