@@ -278,47 +278,11 @@ def _series(titles: list[str], most: int = 2) -> str:
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
-_COMMON_OPENERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "if",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "with",
-        "when",
-        "where",
-        "while",
-        "after",
-        "before",
-        "during",
-        "given",
-        "suppose",
-        "imagine",
-        "say",
-        "one",
-        "two",
-        "three",
-        "many",
-        "most",
-        "some",
-        "each",
-        "every",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "you",
-        "we",
-        "they",
-    ]
+_OPENER_WORDS = (
+    "a an the if in on at to for from with when where while after before during given suppose "
+    "imagine say one two three many most some each every this that these those it you we they"
 )
+_COMMON_OPENERS = frozenset(_OPENER_WORDS.split())
 
 
 def _lower_first(text: str) -> str:
