@@ -121,7 +121,7 @@ def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]]
     topic = entries[0].chunk.path[:-1]
     if not topic or not set(content_terms(topic[-1])) & set(content_terms(question)):
         return None
-    if names_entry(question, entries[0]):
+    if asks_about(question, entries[0]):
         return None
     group: dict[str, Hit] = {}
     for hit in entries:
@@ -137,7 +137,7 @@ def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]]
     return head, list(group.values())
 
 
-def names_entry(question: str, entry: Hit) -> bool:
+def asks_about(question: str, entry: Hit) -> bool:
     """Whether every word of the entry's name is in the question ("which *activation functions*
     are used?" names Activation functions)."""
     return set(content_terms(entry.chunk.path[-1])) <= set(content_terms(question))
@@ -352,14 +352,15 @@ def compose(
             chosen = explain(question, both, vectors, max(most, len(sides)), openers=len(sides))
     if not chosen and asks_for_tools(question):
         chosen = tools(texts)
-    if not chosen and asks_for_list(question) and entries and names_entry(question, entries[0]):
-        chosen = in_full(EntryText.of(entries[0]))
-    if not chosen and asks_for_list(question) and (found_list := listing(question, entries)):
-        # The list, then what its items are: from the listed entries only, not the wider pool.
-        head, group = found_list
-        listed = [EntryText.of(h) for h in group[:POOL_ENTRIES]]
-        budget = WORD_BUDGET - len(head.text.split())
-        chosen = [head, *explain(question, listed, vectors, most - 1, budget=budget)]
+    if not chosen and entries and asks_for_list(question):
+        if asks_about(question, entries[0]):  # "which activation functions …": the entry lists them
+            chosen = in_full(EntryText.of(entries[0]))
+        elif found_list := listing(question, entries):
+            # The list, then what its items are: from the listed entries only, not the wider pool.
+            head, group = found_list
+            listed = [EntryText.of(h) for h in group[:POOL_ENTRIES]]
+            budget = WORD_BUDGET - len(head.text.split())
+            chosen = [head, *explain(question, listed, vectors, most - 1, budget=budget)]
     if not chosen:
         chosen = explain(question, texts, vectors, most)
     cited = chosen[0].source if chosen else section
