@@ -4,8 +4,9 @@ Everything runs in one process on a fresh TUTOR_HOME, so the figures are
 comparable: full and no-op ingest, retrieval latency, time to the composed
 answer, to the model's first token and to the complete answer, and generation
 speed through the tutor against a plain llama-cpp-python `Llama` built apart,
-on every core, on the very same prompts. The last line is one JSON object with
-the headline figures. Timings on shared machines are noisy: read them as ratios
+on every core, on the very same prompts and sampling seed (so both write the
+same tokens), in alternating order, pooled over all answers. The last line is
+one JSON object with the headline figures. Timings on shared machines are noisy: read them as ratios
 within one run.
 """
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -34,6 +35,8 @@ QUESTIONS = [
     "Why do we split data into training, validation and test sets?",
 ]
 DATASET = Path(__file__).parent / "datasets" / "retrieval.yaml"
+ROUNDS = 2  # of the generation comparison, the order of the two sides swapped in the second
+SEED = 0  # the sampling seed both sides start each generation from
 
 
 def time_serve(home: str) -> float:
@@ -84,13 +87,34 @@ def raw_llama(model_path: Path, n_ctx: int):
     return llama, threads
 
 
-def time_stream(pieces) -> tuple[float, float, int]:
-    """(ms to the first piece, pieces per second after it, pieces) of a stream of generated pieces."""
+@dataclass(frozen=True)
+class Stream:
+    """One timed stream of generated pieces: ms to the first, then how many and how long they took."""
+
+    first_ms: float
+    pieces: int
+    span_s: float  # from the first piece to the last
+
+    @property
+    def rate(self) -> float:
+        """Pieces per second after the first (nan for fewer than two)."""
+        return (self.pieces - 1) / self.span_s if self.pieces > 1 and self.span_s > 0 else float("nan")
+
+
+def time_stream(pieces) -> Stream:
+    """Time a stream of generated pieces (the first one waits for the prompt to be read)."""
     started = time.perf_counter()
-    stamps = [(time.perf_counter() - started) * 1000 for _ in pieces]
-    if len(stamps) < 2:
-        return float("nan"), float("nan"), len(stamps)
-    return stamps[0], (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000), len(stamps)
+    stamps = [time.perf_counter() - started for _ in pieces]
+    if not stamps:
+        return Stream(float("nan"), 0, 0.0)
+    return Stream(stamps[0] * 1000, len(stamps), stamps[-1] - stamps[0])
+
+
+def pooled_rate(runs: list[Stream]) -> float:
+    """Pieces per second over all runs together: long answers weigh more than an 8-token one."""
+    pieces = sum(r.pieces - 1 for r in runs if r.pieces > 1)
+    span = sum(r.span_s for r in runs if r.pieces > 1)
+    return pieces / span if span > 0 else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,33 +181,48 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         # Generation speed on the very same prompts: through the tutor's chain (LangChain, queue,
-        # the tutor's Llama) and through a separate plain Llama; both start from an empty cache.
+        # the tutor's Llama) and through a separate plain Llama. Both start from an empty cache and
+        # the same sampling seed, so they write the very same tokens and only the speed differs;
+        # the order alternates between rounds, so neither side always runs on a warmer machine.
         raw, threads = raw_llama(backend.model.model_path, settings.n_ctx)
-        tutor_rates, raw_rates = [], []
-        for question, answer in zip(QUESTIONS, added):
-            values = {"question": question, "hits": answer.retrieved, "history": []}
-            prompt = tutor.render(question, answer.retrieved, [])
-            backend.model.llama.reset()
-            _, tutor_rate, n = time_stream(c for c in tutor.chain.stream(values) if c.text)
-            raw.reset()
-            _, raw_rate, m = time_stream(
-                raw.create_completion(
-                    prompt,
-                    max_tokens=settings.max_tokens,
-                    temperature=settings.temperature,
-                    repeat_penalty=1.1,
-                    stop=tutor.answer_prompt.stop,
-                    stream=True,
+        mine = backend.model.llama
+        tutor_runs, raw_runs = [], []
+        for round_ in range(ROUNDS):
+            for question, answer in zip(QUESTIONS, added):
+                values = {"question": question, "hits": answer.retrieved, "history": []}
+                prompt = tutor.render(question, answer.retrieved, [])
+
+                def through_tutor(values=values):
+                    mine.reset()
+                    mine.set_seed(SEED)
+                    return time_stream(c for c in tutor.chain.stream(values) if c.text)
+
+                def through_raw(prompt=prompt):
+                    raw.reset()
+                    raw.set_seed(SEED)
+                    pieces = raw.create_completion(
+                        prompt,
+                        max_tokens=settings.max_tokens,
+                        temperature=settings.temperature,
+                        repeat_penalty=1.1,
+                        stop=tutor.answer_prompt.stop,
+                        stream=True,
+                    )
+                    return time_stream(p for p in pieces if p["choices"][0]["text"])
+
+                if round_ % 2:
+                    raw_run, tutor_run = through_raw(), through_tutor()
+                else:
+                    tutor_run, raw_run = through_tutor(), through_raw()
+                tutor_runs.append(tutor_run)
+                raw_runs.append(raw_run)
+                rows.append(
+                    (
+                        f"generation, round {round_ + 1}: {question}",
+                        f"tutor {tutor_run.rate:.1f} tok/s ({tutor_run.pieces}), "
+                        f"raw {raw_run.rate:.1f} tok/s ({raw_run.pieces})",
+                    )
                 )
-            )
-            tutor_rates.append(tutor_rate)
-            raw_rates.append(raw_rate)
-            rows.append(
-                (
-                    f"generation: {question}",
-                    f"tutor {tutor_rate:.1f} tok/s ({n}), raw {raw_rate:.1f} tok/s ({m})",
-                )
-            )
 
         if not args.no_serve:
             rows.append(("`tutor serve` start to ready", f"{time_serve(home):.1f} s"))
@@ -191,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
-    tutor_tok_s, raw_tok_s = statistics.median(tutor_rates), statistics.median(raw_rates)
+    tutor_tok_s, raw_tok_s = pooled_rate(tutor_runs), pooled_rate(raw_runs)
     print(
         json.dumps(
             {
