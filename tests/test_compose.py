@@ -166,3 +166,20 @@ def test_an_entry_sharing_no_word_with_the_question_needs_to_be_much_closer() ->
 
     assert closeness(0.4) == ["UMAP is a nonlinear dimensionality reduction method."]
     assert "FastAPI and Flask are Python frameworks for endpoints." in closeness(0.6)
+
+
+def test_a_comparison_prefers_the_sentence_that_names_the_other_side() -> None:
+    bagging = entry(
+        "Bagging",
+        "Bagging is an ensemble of models trained on bootstrap samples. Bagging suits deep trees. "
+        "Bagging trains models in parallel, while boosting trains them in sequence.",
+    )
+    boosting = entry("Boosting", "Boosting is an ensemble of models trained one after another.")
+    chosen = [
+        s.text for s in explain("Bagging vs boosting?", [bagging, boosting], vectors, most=3, openers=2)
+    ]
+    assert chosen == [
+        "Bagging is an ensemble of models trained on bootstrap samples.",
+        "Bagging trains models in parallel, while boosting trains them in sequence.",
+        "Boosting is an ensemble of models trained one after another.",
+    ]

@@ -7,11 +7,11 @@ why it matters) are scored for relevance to *the question* by the embedder and
 picked by maximal marginal relevance, so the answer says several different
 things that fit the question instead of one entry's text in order; an entry
 that shares no word with the question must be much closer to it to be quoted
-at all. Comparisons
-("bagging vs boosting") take each side from its own entry; tool questions
-answer with the entries' tools; list questions ("which algorithms are used for
-clustering?") open with the entries under the topic they name, then explain
-those. Sentences keep the order an explanation needs:
+at all. Comparisons ("bagging vs boosting") take each side from its own entry
+and prefer the sentences that name the other side (what tells them apart);
+tool questions answer with the entries' tools; list questions ("which
+algorithms are used for clustering?") open with the entries under the topic
+they name, then explain those. Sentences keep the order an explanation needs:
 per entry, what it is, then the example, the confusion and why it matters.
 """
 
@@ -52,6 +52,7 @@ _LABELS = {
     "Common confusion": "confusion",
     "Typical tools": "tools",
 }
+CONTRAST = 0.1  # in a comparison, a side's sentence that names another side gains this much
 SIDE_MATCH = 0.4  # a side's entry must be named like it ("SGD": "Stochastic gradient descent" 0.44)
 MIN_LISTED = 2  # entries under one topic that make a list
 
@@ -188,6 +189,8 @@ def explain(
         apart[id(e)] = not asked & _loose(" ".join([*e.hit.chunk.path, e.hit.chunk.text, e.hit.note]))
     rows = vectors([question, *(text for _, _, text in pool)])
     relevance = rows[1:] @ rows[0]
+    if openers > 1:  # a comparison: what tells the sides apart names both
+        relevance = relevance + CONTRAST * _contrasts(pool, entries[:openers])
     similar = rows[1:] @ rows[1:].T
     chosen = []
     for entry in entries[:openers]:
@@ -220,6 +223,22 @@ def explain(
     order = {id(e): n for n, e in enumerate(entries)}
     chosen.sort(key=lambda i: (order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
+
+
+def _contrasts(pool: list[tuple[EntryText, str, str]], sides: Sequence[EntryText]):
+    """1 for a candidate from one side's entry that names another side by a word of its own
+    ("fully connected layers ignore spatial structure, so a CNN uses *convolutions*"), else 0."""
+    import numpy as np
+
+    names = [_loose(side.name) for side in sides]
+    own = [words - set().union(*(n for n in names if n is not words)) for words in names]
+    found = np.zeros(len(pool))
+    for i, (entry, _, text) in enumerate(pool):
+        words = _loose(text)
+        found[i] = any(
+            words & other for side, other in zip(sides, own, strict=True) if side is not entry and other
+        )
+    return found
 
 
 _DEFINITION = re.compile(
