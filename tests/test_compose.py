@@ -183,3 +183,20 @@ def test_a_comparison_prefers_the_sentence_that_names_the_other_side() -> None:
         "Bagging trains models in parallel, while boosting trains them in sequence.",
         "Boosting is an ensemble of models trained one after another.",
     ]
+
+
+def test_a_sentence_that_says_again_what_is_chosen_is_left_out() -> None:
+    card = entry("Containers", "A container runs an image. Containers share the host kernel.")
+    topic = entry("Docker", "A Docker container runs an image. An image is a read-only template.")
+
+    def alike(texts):
+        """The two "runs an image" sentences point the same way; the rest are apart."""
+        rows = vectors(texts)
+        same = [i for i, t in enumerate(texts) if t.endswith("runs an image.")]
+        for i in same[1:]:
+            rows[i] = rows[same[0]]
+        return rows
+
+    chosen = [s.text for s in explain("What is a container?", [card, topic], alike)]
+    assert chosen.count("A Docker container runs an image.") + chosen.count("A container runs an image.") == 1
+    assert "An image is a read-only template." in chosen

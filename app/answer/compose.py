@@ -5,14 +5,15 @@ answer come from them, never from the model. For each question the candidate
 sentences of the best-matching entries (what it is, example, common confusion,
 why it matters) are scored for relevance to *the question* by the embedder and
 picked by maximal marginal relevance, so the answer says several different
-things that fit the question instead of one entry's text in order; an entry
-that shares no word with the question must be much closer to it to be quoted
-at all. Comparisons ("bagging vs boosting") take each side from its own entry
-and prefer the sentences that name the other side (what tells them apart);
-tool questions answer with the entries' tools; list questions ("which
-algorithms are used for clustering?") open with the entries under the topic
-they name, then explain those. Sentences keep the order an explanation needs:
-per entry, what it is, then the example, the confusion and why it matters.
+things that fit the question instead of one entry's text in order, and never
+one thing twice in other words; an entry that shares no word with the question
+must be much closer to it to be quoted at all. Comparisons ("bagging vs
+boosting") take each side from its own entry and prefer the sentences that
+name the other side (what tells them apart); tool questions answer with the
+entries' tools; list questions ("which algorithms are used for clustering?")
+open with the entries under the topic they name, then explain those. Sentences
+keep the order an explanation needs: per entry, what it is, then the example,
+the confusion and why it matters.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ MAX_SENTENCES = 5
 POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's card)
 WORD_BUDGET = 90  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
+REDUNDANT = 0.85  # a candidate this similar to a sentence already chosen says the same thing again
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
 # A sentence from an entry that shares no word with the question ("What is UMAP?" and an entry
 # on FastAPI) needs this much similarity: the embedder alone may find "UMAP" close to "API".
@@ -210,6 +212,8 @@ def explain(
             if apart[id(pool[i][0])] and relevance[i] < UNRELATED_RELEVANCE:
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
+            if repeat >= REDUNDANT:  # two entries, or an entry and its card, saying it alike
+                continue
             score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * repeat
             if score > best_score:
                 best, best_score = i, score
