@@ -29,6 +29,7 @@ def test_defines_reads_the_defined_term() -> None:
     assert defines("Gradient descent is an iterative method that minimizes a function.") == "gradient descent"
     assert defines("TF-IDF (term frequency - inverse doc frequency) is a way to weigh words.") == "tf-idf"
     assert defines("Gradient descent (full-batch) computes the gradient over the whole set.") == ""
+    assert defines("A convex function is one whose chords lie above its graph.") == "convex function"
     assert defines("Why it matters: a model is a function.") == ""
 
 

@@ -246,7 +246,7 @@ def _contrasts(pool: list[tuple[EntryText, str, str]], sides: Sequence[EntryText
 
 
 _DEFINITION = re.compile(
-    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the)\b", re.I
+    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the|one)\b", re.I
 )
 
 
