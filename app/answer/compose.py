@@ -6,8 +6,9 @@ sentences of the best-matching entries (what it is, example, common confusion,
 why it matters) are scored for relevance to *the question* by the embedder and
 picked by maximal marginal relevance, so the answer says several different
 things that fit the question instead of one entry's text in order, and never
-one thing twice in other words; an entry that shares no word with the question
-must be much closer to it to be quoted at all. Comparisons ("bagging vs
+one thing twice in other words. Another entry's sentence far less relevant
+than the best one is off the point, and an entry that shares no word with the
+question must be much closer to it to be quoted at all. Comparisons ("bagging vs
 boosting") take each side from its own entry and prefer the sentences that
 name the other side (what tells them apart); tool questions answer with the
 entries' tools; list questions ("which algorithms are used for clustering?")
@@ -43,6 +44,7 @@ POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's c
 WORD_BUDGET = 90  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
 REDUNDANT = 0.85  # a candidate this similar to a sentence already chosen says the same thing again
+FALL_OFF = 0.25  # a candidate this much less relevant than the most relevant one is off the point
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
 # A sentence from an entry that shares no word with the question ("What is UMAP?" and an entry
 # on FastAPI) needs this much similarity: the embedder alone may find "UMAP" close to "API".
@@ -194,6 +196,7 @@ def explain(
     if openers > 1:  # a comparison: what tells the sides apart names both
         relevance = relevance + CONTRAST * _contrasts(pool, entries[:openers])
     similar = rows[1:] @ rows[1:].T
+    top = float(relevance.max())
     chosen = []
     for entry in entries[:openers]:
         first = next((i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"), None)
@@ -205,7 +208,11 @@ def explain(
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
-            if i in chosen or relevance[i] < MIN_RELEVANCE or words + len(text.split()) > budget:
+            if i in chosen or relevance[i] < MIN_RELEVANCE:
+                continue
+            if relevance[i] < top - FALL_OFF and not any(pool[i][0] is e for e in entries[:openers]):
+                continue  # another entry's sentence, off the point the best ones make
+            if words + len(text.split()) > budget:
                 continue
             if terms[i] in defined:  # the same term, defined again by another entry
                 continue
