@@ -1,6 +1,6 @@
 """The page in a real browser: headless Debian Chromium driving a live `tutor serve` with the bundled model.
 
-A learner signs in, asks a question while the model is busy with two others
+A learner signs in, asks a question while the model is busy with three others
 (the chat shows its place in line, then the streamed answer and its sources),
 asks a follow-up, makes a study plan and downloads its calendar. Markup in an
 ingested document and in a question stays visible text and never runs.
@@ -19,13 +19,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.real_llm, pytest.mark.server]
 
 KL = "What is KL divergence and where does it fit?"
 FOLLOW_UP = "Which tools does it list?"
-BUSY = ["What is Bayesian inference?", "What is a data lake?"]
+# Three sessions ahead keep the model busy for about 9 s on 2 cores (3 s each): long enough for the
+# browser to send its question while they are still in line, even on a loaded machine (with two,
+# a slow start of the page once let them finish first).
+BUSY = ["What is Bayesian inference?", "What is a data lake?", "What is gradient descent?"]
 # A question that carries markup of its own, about the ingested document that carries more.
 HOSTILE = (
     'How should a tutor render untrusted text safely, such as <img src=x onerror="window.pwned = '
     "'question image'; document.title = 'pwned'\"> or <script>window.pwned = 'question script'</script>?"
 )
-ANSWER_S = 180_000  # ms: two questions ahead on a busy 2-core machine
+ANSWER_S = 180_000  # ms: three questions ahead on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +72,7 @@ def test_a_learner_asks_follows_up_and_downloads_a_plan(
 
     page = signed_in.page
     started = time.monotonic()
-    # Two other sessions occupy the model first: this question must wait its turn, visibly.
+    # Three other sessions occupy the model first: this question must wait its turn, visibly.
     other = Client(live_tutor.url, auth=LIVE_LOGIN, verbose=False, analytics_enabled=False)
     busy = [other.submit(question, api_name="/chat") for question in BUSY]
     while not all(job.outputs() for job in busy):  # both have their lead: both are in line
