@@ -6,8 +6,8 @@ answer, to the model's first token and to the complete answer, and generation
 speed through the tutor against a plain llama-cpp-python `Llama` built apart,
 on every core, on the very same prompts and sampling seed (so both write the
 same tokens), in alternating order, pooled over all answers. The last line is
-one JSON object with the headline figures. Timings on shared machines are noisy: read them as ratios
-within one run.
+one JSON object with the headline figures. Timings on shared machines are
+noisy: read them as ratios within one run.
 """
 
 from __future__ import annotations

@@ -196,7 +196,9 @@ def explain(
     if openers > 1:  # a comparison: what tells the sides apart names both
         relevance = relevance + CONTRAST * _contrasts(pool, entries[:openers])
     similar = rows[1:] @ rows[1:].T
-    top = float(relevance.max())
+    # Another entry's sentence far below the best candidate is off the point the best ones make.
+    sides, floor = {id(e) for e in entries[:openers]}, relevance.max() - FALL_OFF
+    off_point = [r < floor and id(e) not in sides for (e, _, _), r in zip(pool, relevance)]
     chosen = []
     for entry in entries[:openers]:
         first = next((i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"), None)
@@ -210,9 +212,7 @@ def explain(
         for i, (_, _, text) in enumerate(pool):
             if i in chosen or relevance[i] < MIN_RELEVANCE:
                 continue
-            if relevance[i] < top - FALL_OFF and not any(pool[i][0] is e for e in entries[:openers]):
-                continue  # another entry's sentence, off the point the best ones make
-            if words + len(text.split()) > budget:
+            if off_point[i] or words + len(text.split()) > budget:
                 continue
             if terms[i] in defined:  # the same term, defined again by another entry
                 continue
