@@ -91,6 +91,26 @@ def test_a_question_that_names_an_entry_is_covered(make_hit, question: str, expe
     assert coverage.decide(Retriever(covers=True, similarity=0.0), question, found) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is a vector database?", "related"),  # near Relational databases and Feature vectors
+        ("What is a relational database?", "covered"),  # one entry holds both words
+        ("What are the components of a relational database?", "covered"),  # "components of" frames
+        ("What is the difference between a vector and a database?", "covered"),  # two things
+        ("What is a database?", "covered"),  # one word: left to the name match
+    ],
+)
+def test_a_named_thing_no_close_entry_mentions_is_related(make_hit, question: str, expected: str) -> None:
+    section = make_hit(("ML", "Storage"), "- Databases.")
+    tables = make_hit(
+        ("ML", "Storage", "Databases", "Relational databases"), "Tables of rows, queried with SQL."
+    )
+    vectors = make_hit(("ML", "Algebra", "Vectors", "Feature vectors"), "A list of numbers per example.")
+    found = Retrieval([section], [Hit(tables.chunk, 0.6), Hit(vectors.chunk, 0.5)])
+    assert coverage.decide(Retriever(covers=True, similarity=0.9), question, found) == expected
+
+
 def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:
     bare = Retrieval(found.hits, [])
     assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", bare) == "covered"

@@ -16,6 +16,9 @@ classification?" is about Classification › Metrics, although no entry is
 named like it. So is a question that names one of the best entries, in two
 words at least, however long the question around it ("It's a common practice
 to assume an unknown variable to be of the normal distribution. Why is that?").
+A question about a named thing whose words no close entry or section holds
+together is not: "what is a vector database?" lands by Relational databases and
+Feature vectors, and neither is about vector databases.
 
 `NAME_MATCH` was chosen on the dev questions of evals/datasets/interview.yaml,
 refusal.yaml, answers.yaml and retrieval.yaml: at 0.46, 70% of the questions
@@ -40,6 +43,7 @@ CANDIDATES = 5  # best entries whose names are compared with the question
 # Where an entry's name splits into the names of its parts ("Precision, recall and F1-score").
 _NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
 SECTIONS = 3  # best sections whose paths may name the question's topic
+_COMPARING = re.compile(r"\b(vs\.?|versus|difference|and|or)\b", re.I)  # a subject of two things
 # Words that frame a question rather than name its topic ("which metrics are *used* for ...").
 FRAMING = (
     "different common typical main basic various kind type use example list name explain describe"
@@ -61,6 +65,8 @@ def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors 
         vectors = SentenceVectors(retriever.embeddings)
     if names_section(retriever, query, found) or names_entry(retriever, query, found):
         return "covered"
+    if unnamed_subject(retriever, query, found):
+        return "related"
     return "covered" if name_match(query, found, vectors) >= NAME_MATCH else "related"
 
 
@@ -85,6 +91,21 @@ def names_entry(retriever: Retriever, query: str, found: Retrieval) -> bool:
             if len(terms) >= 2 and f" {' '.join(terms)} " in asked:
                 return True
     return False
+
+
+def unnamed_subject(retriever: Retriever, query: str, found: Retrieval) -> bool:
+    """Whether the question asks what one thing is ("what is a vector database?"), named in two
+    words at least, and no close entry (its whole text) or section path holds all of those words."""
+    asked = subject(query).rpartition(" of ")[2]  # "the components of GAN": GAN
+    if not asked or _COMPARING.search(asked):
+        return False
+    framing = set(retriever.terms(FRAMING))
+    words = {term for term in retriever.terms(asked) if term not in framing}
+    if len(words) < 2:
+        return False
+    texts = [" ".join([*hit.chunk.path, hit.chunk.text, hit.note]) for hit in found.entries[:CANDIDATES]]
+    texts += [" ".join(hit.chunk.path) for hit in found.hits[:SECTIONS]]
+    return not any(words <= set(retriever.terms(text)) for text in texts)
 
 
 def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
