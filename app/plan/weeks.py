@@ -4,7 +4,9 @@ Steps are taken in order and poured into weeks front to back without ever
 passing the weekly hours; a step longer than the room left continues the next
 week, and each week's item names the pieces it covers, so a long unit reads as
 a different set of sub-topics each week rather than the same title repeated.
-From week two on, part of each week reviews the previous week's last topic.
+No week holds a sliver of a step that goes on elsewhere: a step
+whose part would be under half an hour starts the next week instead, or leaves
+half an hour for it. From week two on, part of each week reviews the previous week's last topic.
 A small hands-on project, which is never split, follows the step that closes
 an area; when the week has no room left for it, the next steps fill that room
 and the project opens the next week, so no week stands half empty before it.
@@ -24,6 +26,7 @@ REVIEW_SHARE = 0.10  # of each week's hours, from week 2 on
 MIN_REVIEW_TENTHS = 5  # at least half an hour
 PROJECT_SHARE = 0.15  # of the phase's learning hours
 MIN_PROJECT_TENTHS, MAX_PROJECT_TENTHS = 20, 100  # 2 to 10 hours, and never more than a week holds
+MIN_PART_TENTHS = 5  # the least of a step split across weeks that one week holds
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ class _Calendar:
         pieces = [[p, p.tenths] for p in step.pieces]  # a piece and what is left of it
         left = step.tenths
         while left > 0 and self.index < len(self.weeks):
-            take = min(self._room(), left)
+            take = self._part(left)
             if take <= 0:
                 self._next_week()
                 continue
@@ -178,6 +181,18 @@ class _Calendar:
             self.used += take
             left -= take
         return left
+
+    def _part(self, left: int) -> int:
+        """How much of a step with `left` tenths to do this week: all of it if it fits, else what
+        fits, less enough to leave the next week half an hour of it. A week that already holds
+        learning takes no part under half an hour; a week of its own takes what fits."""
+        room = self._room()
+        if left <= room:
+            return left
+        take = room if left - room >= MIN_PART_TENTHS else left - MIN_PART_TENTHS
+        if take >= MIN_PART_TENTHS:
+            return take
+        return room if room >= self.week_room() else 0
 
     def place(self, item: Item) -> None:
         """Put an unsplittable item in this week, or first thing next week when it does not fit."""
