@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from app.answer.bullets import Bullets
 from app.answer.compose import Neighbours
 from app.answer.retrieve import Retriever
 from app.answer.sentences import answer_sentences
@@ -32,7 +33,7 @@ from app.plan.curriculum import Curriculum, CurriculumError
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
 from ingest.embed import load_embeddings
-from ingest.entries import load_entries
+from ingest.entries import EntryError, load_entries
 from ingest.index import open_index
 
 if TYPE_CHECKING:
@@ -81,7 +82,17 @@ def build_tutor(
         neighbours=curriculum_neighbours(settings),
         model_adds=settings.model_may_add,
         vectors=sentence_vectors(settings, retriever),
+        bullets=roadmap_bullets(settings, retriever),
     )
+
+
+def roadmap_bullets(settings: Settings, retriever: Retriever) -> Bullets | None:
+    """The roadmap bullets of the shipped topic entries (None, with a warning, if they do not load)."""
+    try:
+        return Bullets(load_entries(settings.topics), retriever.terms)
+    except (EntryError, OSError) as error:
+        log.warning("answers will not look for roadmap bullets a question names: %s", error)
+        return None
 
 
 def sentence_vectors(settings: Settings, retriever: Retriever) -> SentenceVectors:

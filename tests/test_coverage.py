@@ -111,6 +111,14 @@ def test_a_named_thing_no_close_entry_mentions_is_related(make_hit, question: st
     assert coverage.decide(Retriever(covers=True, similarity=0.9), question, found) == expected
 
 
+def test_a_question_naming_a_found_entrys_roadmap_bullet_is_covered(found: Retrieval) -> None:
+    """ "Is feature scaling necessary for kernel methods?" names the bullet of Standardization."""
+    far = Retriever(covers=True, similarity=0.1)
+    assert coverage.decide(far, "q", found) == "related"
+    assert coverage.decide(far, "q", found, names_bullet=True) == "covered"
+    assert coverage.decide(Retriever(covers=False, similarity=0.1), "q", found, names_bullet=True) == "none"
+
+
 def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:
     bare = Retrieval(found.hits, [])
     assert coverage.decide(Retriever(covers=True, similarity=0.0), "q", bare) == "covered"

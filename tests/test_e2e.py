@@ -14,6 +14,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.real_llm]
 
 KL = "What is KL divergence and where does it fit?"
 SOURDOUGH = "How do I bake sourdough bread?"
+SCALING = "What is feature scaling?"  # a roadmap bullet, whose entries are named otherwise
+VECTOR_DB = "What is a vector database?"  # near Relational databases and Feature vectors, not covered
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def ingested(e2e_home: Path, tutor_cli):
 @pytest.fixture(scope="module")
 def asked(e2e_home: Path, ingested, tutor_cli):
     assert ingested.returncode == 0, ingested.stderr
-    return tutor_cli("ask", "--json", KL, SOURDOUGH, home=e2e_home, timeout=600)
+    return tutor_cli("ask", "--json", KL, SOURDOUGH, SCALING, VECTOR_DB, home=e2e_home, timeout=600)
 
 
 def test_ingest_the_real_roadmap(ingested, real_roadmap: Path, count_embedder_tokens, count_tiktoken) -> None:
@@ -50,8 +52,8 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 2
-    kl, sourdough = (json.loads(line) for line in lines)
+    assert len(lines) == 4
+    kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
     assert kl["refused"] is False
@@ -77,3 +79,11 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     # The bundled model was assembled under this TUTOR_HOME, nowhere else.
     model = e2e_home / "models" / "gemma-3-270m-q4_k_m.gguf"
     assert model.is_file() and model.stat().st_size > 200_000_000
+
+
+def test_a_named_bullet_is_answered_by_its_entries_and_a_near_miss_is_not_covered(asked) -> None:
+    scaling, vector_db = (json.loads(line) for line in asked.stdout.splitlines()[2:])
+    assert scaling["coverage"] == "covered"
+    assert scaling["citations"][0]["path"][-1] in ("Standardization", "Min-max normalization")
+    assert vector_db["coverage"] == "related" and vector_db["refused"] is False
+    assert vector_db["answer"].startswith("The roadmap does not cover vector database;")

@@ -51,10 +51,19 @@ FRAMING = (
 )
 
 
-def decide(retriever: Retriever, query: str, found: Retrieval, vectors: Vectors | None = None) -> Coverage:
-    """The three-way decision for `query`, given what retrieval found for it."""
+def decide(
+    retriever: Retriever,
+    query: str,
+    found: Retrieval,
+    vectors: Vectors | None = None,
+    names_bullet: bool = False,
+) -> Coverage:
+    """The three-way decision for `query`, given what retrieval found for it; `names_bullet`:
+    the question names the roadmap bullet of one of the entries found (`app.answer.bullets`)."""
     if not retriever.covers(query, found.hits):
         return "none"
+    if names_bullet:
+        return "covered"
     # Without topic entries for where the best match is (no entries at all, or a document
     # the user ingested), names cannot tell "related" apart: close enough is covered.
     if not found.entries or not retriever.described(found.hits[0]):

@@ -37,6 +37,8 @@ from ingest.markdown import strip_controls
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from app.answer.bullets import Bullets
+
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
@@ -165,12 +167,13 @@ class Tutor:
         neighbours: compose.Neighbours = lambda path: ([], []),
         model_adds: bool = True,
         vectors: SentenceVectors | None = None,
+        bullets: Bullets | None = None,
     ) -> None:
         """`neighbours` gives the curriculum around a roadmap path (see `compose.where_line`);
         with `model_adds` off, answers are the composed text alone and the model is never asked.
         `vectors` holds sentence vectors prepared ahead (default: embedded as answers need them);
         `prompt_tokens` caps the prompt below what the context leaves (reading it is the model's
-        first-token delay)."""
+        first-token delay); `bullets` puts the entries of a roadmap bullet the question names first."""
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
@@ -180,6 +183,7 @@ class Tutor:
         self.neighbours = neighbours
         self.vectors = vectors or SentenceVectors(retriever.embeddings)
         self.model_adds = model_adds
+        self.bullets = bullets
         self.related_prompt = prompts("related")
         # Leave room for the answer and for the chat markers around the prompt.
         self.prompt_budget = context_tokens - max_answer_tokens - 32
@@ -220,10 +224,15 @@ class Tutor:
         started = time.perf_counter()
         query = self.search_query(question, history)
         found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
+        if self.bullets is not None:
+            found = self.bullets.first(question, found)
         if found.vector is not None:  # the same embedder: composing need not embed the query again
             self.vectors.add(query, found.vector)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
-        decision = coverage.decide(self.retriever, question if not history else query, found, self.vectors)
+        named = self.bullets is not None and self.bullets.names_found(question, found)
+        decision = coverage.decide(
+            self.retriever, question if not history else query, found, self.vectors, named
+        )
         if decision == "none":
             timings["first_text"] = timings["total"] = (time.perf_counter() - started) * 1000
             yield self.refusal_text

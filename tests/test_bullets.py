@@ -1,0 +1,83 @@
+"""app/answer/bullets.py: a question that names a roadmap bullet is answered from its entries first.
+
+Plain logic on hand-made hits and a simple word splitter; tests/test_coverage.py
+covers what naming a bullet does to the coverage decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.answer.bullets import Bullets
+from app.answer.retrieve import Retrieval
+from ingest.entries import Entry
+
+SCALING = ("ML", "Feature Engineering", "Techniques")
+VECTORS = ("Math", "Linear Algebra", "Applications", "Feature vectors and feature spaces")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-case words without a plural s and a few stopwords (the tutor's stem with BM25's)."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return [w.removesuffix("s") for w in words if w not in {"what", "is", "a", "the", "for", "and", "of"}]
+
+
+@pytest.fixture
+def bullets() -> Bullets:
+    return Bullets(
+        [
+            Entry((*SCALING, "Standardization"), "Feature scaling (standardization, normalization)."),
+            Entry((*SCALING, "Min-max normalization"), "Feature scaling (standardization, normalization)."),
+            Entry(VECTORS, "Representing data as vectors (word embeddings, feature spaces)."),
+            Entry(("ML", "Optimizers", "Adam"), "Optimization."),  # one word names no bullet
+        ],
+        terms,
+    )
+
+
+@pytest.fixture
+def found(make_hit) -> Retrieval:
+    hits = [
+        make_hit(VECTORS, "A feature vector is a list of numbers."),
+        make_hit(("ML", "Models", "Support vector machines"), "An SVM finds the widest margin."),
+        make_hit((*SCALING, "Standardization"), "Standardization rescales to mean 0."),
+        make_hit((*SCALING, "Min-max normalization"), "Min-max normalization rescales to 0..1."),
+    ]
+    return Retrieval([hits[0]], hits)
+
+
+def names(found: Retrieval) -> list[str]:
+    return [hit.chunk.path[-1] for hit in found.entries]
+
+
+def test_the_named_bullets_entries_come_first_in_retrieval_order(bullets, found) -> None:
+    first = bullets.first("What is feature scaling?", found)
+    assert names(first) == [
+        "Standardization",
+        "Min-max normalization",
+        "Feature vectors and feature spaces",
+        "Support vector machines",
+    ]
+    assert first.hits == found.hits
+    assert bullets.names_found("Is feature scaling needed for SVMs?", found)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is a feature?",  # one word of the bullet is not its name
+        "How do I scale features?",  # the words, not as the bullet writes them
+        "What is optimization?",  # a one-word bullet names nothing
+        "Do support vector machines need feature scaling?",  # names another entry outright
+    ],
+)
+def test_otherwise_retrieval_order_stays(bullets, found, question: str) -> None:
+    assert bullets.first(question, found) is found
+
+
+def test_a_bullet_whose_entries_were_not_found_changes_nothing(bullets, make_hit) -> None:
+    only = Retrieval([], [make_hit(VECTORS, "A feature vector is a list of numbers.")])
+    assert bullets.first("What is feature scaling?", only) is only
+    assert not bullets.names_found("What is feature scaling?", only)
