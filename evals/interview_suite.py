@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import statistics
 
-from app.answer import coverage
 from app.answer.compose import WHERE
-from app.answer.tutor import ENTRIES
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers
@@ -22,11 +20,10 @@ from evals.results import InterviewRecord
 
 
 def interview(parts: Parts, split: str, limit: int | None, progress: Progress):
-    retriever, tutor = parts.retriever, parts.tutor
+    tutor = parts.tutor
     records = []
     for case in progress(datasets.interview(split, limit), "interview"):
-        found = retriever.retrieve(case.question, tutor.top_k, entries=ENTRIES)
-        decided = coverage.decide(retriever, case.question, found, tutor.vectors)
+        decided = tutor.decide(case.question, tutor.find(case.question))
         answer = tutor.ask(case.question) if case.key_facts else None
         records.append(
             InterviewRecord(

@@ -222,17 +222,9 @@ class Tutor:
         """
         question = clean_question(question)
         started = time.perf_counter()
-        query = self.search_query(question, history)
-        found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
-        if self.bullets is not None:
-            found = self.bullets.first(question, found)
-        if found.vector is not None:  # the same embedder: composing need not embed the query again
-            self.vectors.add(query, found.vector)
+        found = self.find(question, history)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
-        named = self.bullets is not None and self.bullets.names_found(question, found)
-        decision = coverage.decide(
-            self.retriever, question if not history else query, found, self.vectors, named
-        )
+        decision = self.decide(question, found, history)
         if decision == "none":
             timings["first_text"] = timings["total"] = (time.perf_counter() - started) * 1000
             yield self.refusal_text
@@ -280,6 +272,22 @@ class Tutor:
             composed=opening,
             model_tokens=generated.tokens,
         )
+
+    def find(self, question: str, history: Sequence[Turn] = ()) -> Retrieval:
+        """What retrieval finds for the question, the entries of a roadmap bullet it names first."""
+        query = self.search_query(question, history)
+        found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
+        if self.bullets is not None:
+            found = self.bullets.first(question, found)
+        if found.vector is not None:  # the same embedder: composing need not embed the query again
+            self.vectors.add(query, found.vector)
+        return found
+
+    def decide(self, question: str, found: Retrieval, history: Sequence[Turn] = ()) -> coverage.Coverage:
+        """Covered, related or none (`app.answer.coverage`), for what `find` found."""
+        named = self.bullets is not None and self.bullets.names_found(question, found)
+        query = question if not history else self.search_query(question, history)
+        return coverage.decide(self.retriever, query, found, self.vectors, named)
 
     def _uses_entries(self, question: str, found: Retrieval) -> bool:
         """Answer from the topic entries unless a section without entries matches clearly better."""
