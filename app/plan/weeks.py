@@ -4,9 +4,10 @@ Steps are taken in order and poured into weeks front to back without ever
 passing the weekly hours; a step longer than the room left continues the next
 week, and each week's item names the pieces it covers, so a long unit reads as
 a different set of sub-topics each week rather than the same title repeated.
-No week holds a sliver of a step that goes on elsewhere: a step
-whose part would be under half an hour starts the next week instead, or leaves
-half an hour for it. From week two on, part of each week reviews the previous week's last topic.
+No week holds a sliver of a step that goes on elsewhere: a step whose part
+would be under half an hour starts the next week instead, or leaves the next
+week half an hour of it. From week two on, part of each week reviews the
+previous week's last topic.
 A small hands-on project, which is never split, follows the step that closes
 an area; when the week has no room left for it, the next steps fill that room
 and the project opens the next week, so no week stands half empty before it.
