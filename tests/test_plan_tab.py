@@ -6,7 +6,9 @@ is called as Gradio would call it, with the form's values.
 
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import date
 from itertools import groupby
@@ -24,6 +26,7 @@ from app.web.plan_tab import (
     CHOOSE,
     HEADERS,
     ICS_NAME,
+    KEEP_FILES_S,
     MD_NAME,
     PlanResult,
     PlanTab,
@@ -237,13 +240,27 @@ def test_make_shows_the_plan_and_writes_both_files_to_one_fresh_folder(
     assert first["checklist"]["visible"] and first["calendar"]["visible"]
     assert (checklist.name, calendar.name) == (MD_NAME, ICS_NAME)
     assert checklist.parent == calendar.parent
-    assert checklist.parent.parent == temp_root
+    assert checklist.parent.parent.parent == temp_root  # this page's folder, then this plan's
     assert sorted(p.name for p in checklist.parent.iterdir()) == sorted([MD_NAME, ICS_NAME])
     assert Calendar.from_ical(calendar.read_bytes()).walk("VEVENT")
     assert isinstance(first["result"], PlanResult) and first["result"].folder == checklist.parent
     # Another request, another folder: sessions never share files.
     assert Path(second["checklist"]["value"]).parent != checklist.parent
-    assert len(list(temp_root.iterdir())) == 2
+    assert len(list(checklist.parent.parent.iterdir())) == 2 and len(list(temp_root.iterdir())) == 1
+
+
+def test_old_plan_files_are_removed_when_a_new_plan_is_made(planner: StudyPlanner, temp_root: Path) -> None:
+    tab = PlanTab(planner)
+    first = Path(outputs(tab.make("mlops-engineer", [], 8, 4, "", "2027-01-04"))["checklist"]["value"]).parent
+    recent = Path(
+        outputs(tab.make("mlops-engineer", [], 8, 4, "", "2027-01-04"))["checklist"]["value"]
+    ).parent
+    old = time.time() - KEEP_FILES_S - 60
+    os.utime(first, (old, old))
+    newest = Path(
+        outputs(tab.make("mlops-engineer", [], 8, 4, "", "2027-01-04"))["checklist"]["value"]
+    ).parent
+    assert not first.exists() and recent.exists() and newest.exists()
 
 
 def assert_nothing_made(out: dict[str, Any], temp_root: Path) -> None:

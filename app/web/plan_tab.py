@@ -12,8 +12,11 @@ escaped before it is shown.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +49,7 @@ HEADERS = ["week", "starts", "hours", "kind", "topic", "sub-topics", "toward", "
 DATATYPES = ["number", "str", "number", "str", "str", "str", "str", "str"]
 COLUMN_WIDTHS = ["6%", "9%", "6%", "8%", "17%", "25%", "12%", "17%"]
 DEFAULT_HOURS, DEFAULT_WEEKS = 8, 12
+KEEP_FILES_S = 3600  # a plan's files, once Gradio has copied them out (the summary follows within 20 s)
 MAX_LISTED = 8  # unscheduled topics named in the header; the checklist has them all
 FAILED = WARNING + "something went wrong making that plan; details are in the server log"
 CHOOSE = "Your goal could mean several parts of the roadmap: pick the one you mean below."
@@ -228,6 +232,19 @@ class PlanTab:
         self.questions = questions or {}
         self.learners = learners
         self.profiles = profiles
+        self._files: Path | None = None  # one folder for this page's plan files, removed at exit
+
+    def _plan_folder(self) -> Path:
+        """A fresh folder for one plan's files, in this page's folder, where plans older than
+        `KEEP_FILES_S` are removed first (a long-running server must not fill the disk)."""
+        if self._files is None:
+            self._files = Path(tempfile.mkdtemp(prefix="study-plans-"))
+            atexit.register(shutil.rmtree, self._files, True)
+        cutoff = time.time() - KEEP_FILES_S
+        for old in self._files.iterdir():
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix="plan-", dir=self._files))
 
     def make(
         self,
@@ -252,7 +269,7 @@ class PlanTab:
             tips = week_tips(plan, self.questions)
             if self.learners is not None and self.profiles is not None:
                 add_due_reviews(tips, plan, self.learners, self.profiles.who(profile, request))
-            folder = Path(tempfile.mkdtemp(prefix="study-plan-"))
+            folder = self._plan_folder()
             markdown, calendar = write_exports(plan, tips, folder)
             picture = timeline(plan, self.planner.tree)
         except GoalUnclear as unclear:
@@ -339,15 +356,8 @@ class PlanTab:
         picture = gr.Plot(label="Timeline", visible=False)
         with gr.Accordion("Checkpoints, one a week", open=False):
             tips = gr.Markdown()
-        table = gr.Dataframe(
-            headers=HEADERS,
-            datatype=DATATYPES,
-            column_widths=COLUMN_WIDTHS,
-            interactive=False,
-            wrap=True,
-            label="Plan",
-            max_height=600,
-        )
+        columns = {"headers": HEADERS, "datatype": DATATYPES, "column_widths": COLUMN_WIDTHS}
+        table = gr.Dataframe(**columns, interactive=False, wrap=True, label="Plan", max_height=600)
         result = gr.State(None)
         form = [goal, known, hours, weeks, until, start, deepen, *([profile] if profile is not None else [])]
         shown = [header, options, picture, tips, table, checklist, calendar, summary, choice, result]
