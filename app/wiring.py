@@ -33,11 +33,13 @@ from app.plan.curriculum import Curriculum, CurriculumError
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
 from ingest.embed import load_embeddings
-from ingest.entries import EntryError, load_entries
+from ingest.entries import load_entries
 from ingest.index import open_index
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
+
+    from ingest.entries import Entry
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ def build_tutor(
     check_backend_settings(settings)
     retriever = retriever or open_retriever(settings)
     backend = backend or build_backend(settings)
+    entries = topic_entries(settings)  # read once: the curriculum and the bullets both use them
     return Tutor(
         retriever,
         backend.model,
@@ -79,19 +82,19 @@ def build_tutor(
         context_tokens=backend.context_tokens,
         max_answer_tokens=settings.max_tokens,
         prompt_tokens=settings.answer_prompt_tokens,
-        neighbours=curriculum_neighbours(settings),
+        neighbours=curriculum_neighbours(settings, entries),
         model_adds=settings.model_may_add,
         vectors=sentence_vectors(settings, retriever),
-        bullets=roadmap_bullets(settings, retriever),
+        bullets=None if entries is None else Bullets(entries, retriever.terms),
     )
 
 
-def roadmap_bullets(settings: Settings, retriever: Retriever) -> Bullets | None:
-    """The roadmap bullets of the shipped topic entries (None, with a warning, if they do not load)."""
+def topic_entries(settings: Settings) -> list[Entry] | None:
+    """The topic entries for answers (None, with a warning, when their folder cannot be read)."""
     try:
-        return Bullets(load_entries(settings.topics), retriever.terms)
-    except (EntryError, OSError) as error:
-        log.warning("answers will not look for roadmap bullets a question names: %s", error)
+        return load_entries(settings.topics)
+    except OSError as error:
+        log.warning("answers will not name neighbouring topics or look for roadmap bullets: %s", error)
         return None
 
 
@@ -106,15 +109,17 @@ def prepare_answers(settings: Settings, progress: bool = True) -> int:
     return sentence_vectors(settings, retriever).prepare(answer_sentences(retriever), progress=progress)
 
 
-def curriculum_neighbours(settings: Settings) -> Neighbours:
+def curriculum_neighbours(settings: Settings, entries: list[Entry] | None) -> Neighbours:
     """What an answer's topic builds on and leads to, from the curriculum data.
 
     A roadmap of your own that the shipped curriculum does not describe has no
     neighbours: answers then just say where they sit.
     """
+    if entries is None:
+        return lambda path: ([], [])
     try:
         tree = SkillTree.from_file(settings.seeds[0])
-        curriculum = Curriculum.load(tree, settings.curriculum, load_entries(settings.topics))
+        curriculum = Curriculum.load(tree, settings.curriculum, entries)
     except (CurriculumError, OSError) as error:
         log.warning("answers will not name neighbouring topics: %s", error)
         return lambda path: ([], [])

@@ -28,6 +28,7 @@ class Bullets:
     def __init__(self, entries: Iterable[Entry], terms: Callable[[str], list[str]]) -> None:
         self._terms = terms
         self._paths: dict[str, list[tuple[str, ...]]] = {}
+        self._names: dict[str, str] = {}  # entry name → its phrase, as answers meet them
         for entry in entries:
             words = terms(_ASIDE.sub("", entry.roadmap))
             if len(words) >= 2:
@@ -35,9 +36,16 @@ class Bullets:
 
     def named(self, question: str) -> list[tuple[str, ...]]:
         """The entries of the longest bullet the question names (none if it names none)."""
-        asked = _phrase(self._terms(question))
+        return self._named(_phrase(self._terms(question)))
+
+    def _named(self, asked: str) -> list[tuple[str, ...]]:
         named = [phrase for phrase in self._paths if phrase in asked]
         return self._paths[max(named, key=len)] if named else []
+
+    def _name(self, name: str) -> str:
+        if name not in self._names:
+            self._names[name] = _phrase(self._terms(name))
+        return self._names[name]
 
     def names_found(self, question: str, found: Retrieval) -> bool:
         """Whether the question names the bullet of one of the entries retrieval found: the
@@ -47,13 +55,12 @@ class Bullets:
 
     def first(self, question: str, found: Retrieval) -> Retrieval:
         """`found` with the entries of the bullet the question names first, in retrieval order."""
-        paths = set(self.named(question))
+        asked = _phrase(self._terms(question))
+        paths = set(self._named(asked))
         if not paths or not found.entries or found.entries[0].chunk.path in paths:
             return found
-        asked = _phrase(self._terms(question))
         if any(
-            hit.chunk.path not in paths and _phrase(self._terms(hit.chunk.path[-1])) in asked
-            for hit in found.entries
+            hit.chunk.path not in paths and self._name(hit.chunk.path[-1]) in asked for hit in found.entries
         ):
             return found  # the question names another entry outright
         named = [hit for hit in found.entries if hit.chunk.path in paths]
