@@ -26,6 +26,7 @@ PYTHON = f"{CORE_LANGUAGES}/python"
 DOCKER = "cloud-computing-and-mlops/containerization-and-orchestration/docker"
 KUBERNETES = "cloud-computing-and-mlops/containerization-and-orchestration/kubernetes"
 NETWORKING = "cloud-computing-and-mlops/cloud-infrastructure/networking"
+CONTAINERS_CI_CD = "programming-and-software-engineering/containerization-and-ci-cd"
 CLOUD_BASICS = "cloud-computing-and-mlops/cloud-computing-fundamentals/core-concepts"
 MLOPS_BASICS = "cloud-computing-and-mlops/mlops-fundamentals/core-concepts"
 SERVING = "cloud-computing-and-mlops/model-deployment/serving-models"
@@ -102,6 +103,22 @@ def test_known_essential_topics_shrink_the_essentials(curriculum: Curriculum) ->
 
 
 # --- the routes --------------------------------------------------------------------------
+
+
+def test_nothing_behind_a_known_unit_is_needed(curriculum: Curriculum) -> None:
+    """Knowing Docker, a learner owes Kubernetes nothing that only Docker builds on (containerization
+    and CI/CD, Python); what networking, the other prerequisite, builds on is still needed."""
+    router = Router(curriculum, set(curriculum.syllabus.topics(DOCKER)))
+    needed = router.needed([KUBERNETES])
+    assert needed == {KUBERNETES} | curriculum.closure({NETWORKING})
+    assert CONTAINERS_CI_CD in curriculum.closure({KUBERNETES}) and CONTAINERS_CI_CD not in needed
+    # Both routes owe the same units, so a plan with room for them all leaves nothing out.
+    full = {s.unit for s in router.full_path([KUBERNETES])}
+    goal, depth, optional = router.fast_track([KUBERNETES])
+    assert full == needed == {s.unit for s in goal + depth + optional}
+    plan = make_plan(curriculum, "k8s", [KUBERNETES], {DOCKER}, 10, 10, START)
+    assert plan.mode == "full" and not plan.unscheduled
+    assert {i.topic_id for w in plan.weeks for i in w.items if i.kind in ("learn", "essentials")} == needed
 
 
 def test_the_full_path_learns_everything_in_full(curriculum: Curriculum) -> None:

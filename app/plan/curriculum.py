@@ -13,7 +13,7 @@ pieces weeks list.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -126,15 +126,16 @@ class Curriculum:
         """Units all of whose topics are known."""
         return {u for u in self.hours if known_topics.issuperset(self.syllabus.topics(u))}
 
-    def closure(self, targets: set[str]) -> set[str]:
-        """The targets and everything they transitively need."""
+    def closure(self, targets: set[str], known: Collection[str] = ()) -> set[str]:
+        """The targets and everything they transitively need, not counting `known` units or what
+        lies behind them: a learner who knows a unit needs nothing it builds on for its sake."""
         seen: set[str] = set()
-        stack = list(targets)
+        stack = [u for u in targets if u not in known]
         while stack:
             unit = stack.pop()
             if unit not in seen:
                 seen.add(unit)
-                stack.extend(self.prerequisites.get(unit, ()))
+                stack.extend(p for p in self.prerequisites.get(unit, ()) if p not in known)
         return seen
 
     def in_order(self, units: set[str]) -> list[str]:

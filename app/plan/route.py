@@ -81,9 +81,9 @@ class Router:
         return tuple(p for p in rest if p.tenths > 0)
 
     def needed(self, targets: list[str]) -> set[str]:
-        """The targets the learner does not know and every prerequisite of them, minus the units known
-        outright (a known target needs nothing)."""
-        return self.curriculum.closure(set(targets) - self.known_units) - self.known_units
+        """The targets the learner does not know and what they build on, up to the units known
+        outright (a known unit needs nothing, nor does what lies behind it)."""
+        return self.curriculum.closure(set(targets), self.known_units)
 
     # --- the routes -------------------------------------------------------------------------
 
