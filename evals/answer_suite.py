@@ -114,19 +114,20 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
 
 
 def refusals(parts: Parts, split: str, limit: int | None, progress: Progress) -> list[RefusalRecord]:
-    """Whether the tutor refuses each refusal case (decided before the model is called)."""
-    retriever = parts.retriever
+    """Whether the tutor refuses each refusal case: its coverage decision is "none" (made before
+    the model is called, by `Tutor.decide`, as for a learner's question)."""
+    tutor = parts.tutor
     records = []
     for case in progress(datasets.refusals(split, limit), "refusals"):
-        hits = retriever.search(case.question, parts.settings.top_k)
+        found = tutor.find(case.question)
         records.append(
             RefusalRecord(
                 id=case.id,
                 split=case.split,
                 question=case.question,
                 should_refuse=case.should_refuse,
-                refused=not retriever.covers(case.question, hits),
-                retrieved=[list(h.chunk.path) for h in hits],
+                refused=tutor.decide(case.question, found) == "none",
+                retrieved=[list(h.chunk.path) for h in found.hits],
             )
         )
     return records

@@ -30,7 +30,7 @@ class Retriever:
         self._covers = covers
         self.embeddings = Embeddings(similarity)
 
-    def covers(self, query: str, hits) -> bool:
+    def covers(self, query: str, hits, entries=()) -> bool:
         return self._covers
 
     def described(self, hit: Hit) -> bool:

@@ -16,6 +16,7 @@ KL = "What is KL divergence and where does it fit?"
 SOURDOUGH = "How do I bake sourdough bread?"
 SCALING = "What is feature scaling?"  # a roadmap bullet, whose entries are named otherwise
 VECTOR_DB = "What is a vector database?"  # near Relational databases and Feature vectors, not covered
+POOLING = "Pooling. What happens when pooling is removed completely?"  # close to its entry, not to a section
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def ingested(e2e_home: Path, tutor_cli):
 @pytest.fixture(scope="module")
 def asked(e2e_home: Path, ingested, tutor_cli):
     assert ingested.returncode == 0, ingested.stderr
-    return tutor_cli("ask", "--json", KL, SOURDOUGH, SCALING, VECTOR_DB, home=e2e_home, timeout=600)
+    return tutor_cli("ask", "--json", KL, SOURDOUGH, SCALING, VECTOR_DB, POOLING, home=e2e_home, timeout=600)
 
 
 def test_ingest_the_real_roadmap(ingested, real_roadmap: Path, count_embedder_tokens, count_tiktoken) -> None:
@@ -52,7 +53,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -82,8 +83,15 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
 
 
 def test_a_named_bullet_is_answered_by_its_entries_and_a_near_miss_is_not_covered(asked) -> None:
-    scaling, vector_db = (json.loads(line) for line in asked.stdout.splitlines()[2:])
+    scaling, vector_db = (json.loads(line) for line in asked.stdout.splitlines()[2:4])
     assert scaling["coverage"] == "covered"
     assert scaling["citations"][0]["path"][-1] in ("Standardization", "Min-max normalization")
     assert vector_db["coverage"] == "related" and vector_db["refused"] is False
     assert vector_db["answer"].startswith("The roadmap does not cover vector database;")
+
+
+def test_a_question_close_to_a_topic_entry_is_not_refused(asked) -> None:
+    """The CNN section, a list of names, is far from it (0.25); the pooling entry is close (0.47)."""
+    pooling = json.loads(asked.stdout.splitlines()[4])
+    assert pooling["coverage"] == "covered" and pooling["refused"] is False
+    assert pooling["citations"][0]["path"][-1] == "Pooling layers"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.answer.retrieve import LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
+from app.answer.retrieve import ENTRY_RELEVANCE, LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
 
 EXPERIMENT_TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
 VERSION_CONTROL = ("Programming Basics", "2. Version Control")
@@ -129,6 +129,17 @@ def test_rare_terms_are_the_ones_few_chunks_use(retriever) -> None:
 
 def test_nothing_retrieved_is_not_covered(retriever) -> None:
     assert retriever.covers("Git", []) is False
+
+
+@pytest.mark.parametrize(("score", "covered"), [(ENTRY_RELEVANCE, True), (ENTRY_RELEVANCE - 0.01, False)])
+def test_a_close_topic_entry_covers_what_the_sections_do_not(
+    retriever, make_hit, score: float, covered: bool
+) -> None:
+    """Sections too far (0.2, and no word specific to the corpus), an entry close enough decides."""
+    sections = [make_hit(("A",), "text", score=0.2)]
+    entries = [make_hit(("A", "Topic", "Pooling"), "Pooling is ...", score=score)]
+    assert retriever.covers("sourdough", sections) is False
+    assert retriever.covers("sourdough", sections, entries) is covered
 
 
 def test_lexical_coverage_weighs_known_words(retriever) -> None:

@@ -1,9 +1,10 @@
 """Does the roadmap cover a question? Three answers: covered, related, none.
 
-"None" is the old refusal: nothing in the roadmap is close (`Retriever.covers`),
-and the model is never asked. Between "covered" and "related" the question is
-near the roadmap either way: one on mean average precision lands by precision
-and recall, one on collaborative filtering by matrix factorization. What tells
+"None" is the old refusal: nothing in the roadmap is close, neither a section
+nor a topic entry (`Retriever.covers`), and the model is never asked. Between
+"covered" and "related" the question is near the roadmap either way: one on
+mean average precision lands by precision and recall, one on collaborative
+filtering by matrix factorization. What tells
 them apart is whether the question is about a topic the roadmap names, so the
 question is compared with the *names* of the best topic entries (each a leaf of
 the roadmap) and their first sentence, the definition. Below `NAME_MATCH` the
@@ -60,7 +61,7 @@ def decide(
 ) -> Coverage:
     """The three-way decision for `query`, given what retrieval found for it; `names_bullet`:
     the question names the roadmap bullet of one of the entries found (`app.answer.bullets`)."""
-    if not retriever.covers(query, found.hits):
+    if not retriever.covers(query, found.hits, found.entries):
         return "none"
     if names_bullet:
         return "covered"

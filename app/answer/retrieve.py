@@ -38,6 +38,11 @@ SECTION_VOTES = 2  # a section's score: the sum of its best chunks' fused scores
 WHOLE_SECTION_TOKENS = 100  # sections up to this size are returned whole
 RARE_DF = 5  # a term in at most this many chunks names something specific
 LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
+# A topic entry this close covers a question whatever the sections score: entries explain one
+# topic each, so "Pooling. What happens when pooling is removed?" meets the pooling entry
+# (0.47) while the CNN section, a list of names, scores 0.25. Off-topic dev questions
+# (refusal.yaml) reach 0.30 at most ("an easy knitting pattern for a beginner scarf").
+ENTRY_RELEVANCE = 0.35
 
 
 ENTRY_KIND = "entry"
@@ -164,10 +169,13 @@ class Retriever:
         document the user ingested on its own)."""
         return bool(hit.chunk.path) and hit.chunk.path[0] in self.corpus.described
 
-    def covers(self, query: str, hits: Sequence[Hit]) -> bool:
-        """Whether the corpus answers `query`: a close embedding match, or most of its words
-        found in the corpus with at least a weak embedding match (names like "Horovod" that the
-        embedder does not know)."""
+    def covers(self, query: str, hits: Sequence[Hit], entries: Sequence[Hit] = ()) -> bool:
+        """Whether the corpus answers `query`: a close embedding match (a section, or one of the
+        topic `entries` found, at `ENTRY_RELEVANCE`), or most of its words found in the corpus
+        with at least a weak embedding match (names like "Horovod" that the embedder does not
+        know)."""
+        if any(e.score >= ENTRY_RELEVANCE for e in entries):
+            return True
         if not hits:
             return False
         best = max(h.score for h in hits)
