@@ -57,6 +57,16 @@ def test_tutor_home_moves_all_stored_state(monkeypatch: pytest.MonkeyPatch, tmp_
     assert not (tmp_path / "elsewhere").exists()  # building settings creates nothing
 
 
+def test_a_relative_tutor_home_is_made_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """TUTOR_HOME=.tutor: the index's files are opened by file URI, which needs an absolute path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TUTOR_HOME", ".tutor")
+    assert Settings().home == tmp_path / ".tutor"
+    monkeypatch.setenv("TUTOR_HOME", "~/tutor-home")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert Settings().home == tmp_path / "tutor-home"
+
+
 def test_env_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUTOR_LLM", "openai")
     monkeypatch.setenv("TUTOR_PORT", "9000")

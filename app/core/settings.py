@@ -140,6 +140,12 @@ class Settings(BaseSettings):
         description="Hours, prerequisites and tracks for the planner (see seeds/curriculum.yaml).",
     )
 
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        # TUTOR_HOME=.tutor or ~/tutor: stored paths (file URIs, the index pointer) need it whole.
+        return value.expanduser().absolute()
+
     @field_validator("seeds", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
