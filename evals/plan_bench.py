@@ -82,10 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"learners who know Python: {pythonists}; first goal topic after week 3: {len(late)} "
         f"({sum(mode == 'full' for mode, _ in late)} on the full path"
-        + (f", at {min(slow):g}-{max(slow):g} h a week)" if slow else ")")
+        + (f", at {_span(slow)} h a week)" if slow else ")")
     )
     print(f"a plan: median {statistics.median(seconds) * 1000:.0f} ms, slowest {max(seconds) * 1000:.0f} ms")
     return 0
+
+
+def _span(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:g}" if low == high else f"{low:g}-{high:g}"
 
 
 if __name__ == "__main__":
