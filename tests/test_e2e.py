@@ -17,6 +17,7 @@ SOURDOUGH = "How do I bake sourdough bread?"
 SCALING = "What is feature scaling?"  # a roadmap bullet, whose entries are named otherwise
 VECTOR_DB = "What is a vector database?"  # near Relational databases and Feature vectors, not covered
 POOLING = "Pooling. What happens when pooling is removed completely?"  # close to its entry, not to a section
+TRANSFORMERS = "how do transformers work?"  # words alone rank Transformation matrices first
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,9 @@ def ingested(e2e_home: Path, tutor_cli):
 @pytest.fixture(scope="module")
 def asked(e2e_home: Path, ingested, tutor_cli):
     assert ingested.returncode == 0, ingested.stderr
-    return tutor_cli("ask", "--json", KL, SOURDOUGH, SCALING, VECTOR_DB, POOLING, home=e2e_home, timeout=600)
+    return tutor_cli(
+        "ask", "--json", KL, SOURDOUGH, SCALING, VECTOR_DB, POOLING, TRANSFORMERS, home=e2e_home, timeout=600
+    )
 
 
 def test_ingest_the_real_roadmap(ingested, real_roadmap: Path, count_embedder_tokens, count_tiktoken) -> None:
@@ -53,7 +56,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 6
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -95,3 +98,10 @@ def test_a_question_close_to_a_topic_entry_is_not_refused(asked) -> None:
     pooling = json.loads(asked.stdout.splitlines()[4])
     assert pooling["coverage"] == "covered" and pooling["refused"] is False
     assert pooling["citations"][0]["path"][-1] == "Pooling layers"
+
+
+def test_the_entry_closest_in_meaning_opens_the_answer(asked) -> None:
+    transformers = json.loads(asked.stdout.splitlines()[5])
+    assert transformers["coverage"] == "covered"
+    assert transformers["citations"][0]["path"][-1] == "Transformer"
+    assert transformers["answer"].startswith("A Transformer is a neural network architecture")

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from app.answer.retrieve import ENTRY_RELEVANCE, LEXICAL_FLOOR, WHOLE_SECTION_TOKENS
+from app.answer.retrieve import (
+    CLOSER,
+    ENTRY_RELEVANCE,
+    LEXICAL_FLOOR,
+    WHOLE_SECTION_TOKENS,
+    Retrieval,
+    closest_first,
+)
 
 EXPERIMENT_TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
 VERSION_CONTROL = ("Programming Basics", "2. Version Control")
@@ -181,3 +188,15 @@ def test_a_one_chunk_section_of_an_extra_document_is_not_outranked(
     assert sum(c.path == ("Team notes", "Showing untrusted text") for c in retriever.chunks) == 1
     hits = retriever.search("how should a tutor render untrusted text safely in the browser?", 3)
     assert hits[0].chunk.path == ("Team notes", "Showing untrusted text")
+
+
+@pytest.mark.parametrize(("third", "first"), [(0.4 + CLOSER + 0.001, "C"), (0.4 + CLOSER - 0.001, "A")])
+def test_an_entry_clearly_closer_in_meaning_opens(make_hit, third: float, first: str) -> None:
+    """Fused ranks put A first; C, third, opens only when it is `CLOSER` to the question than A."""
+    entries = [
+        make_hit(("T", name), name, score=score) for name, score in (("A", 0.4), ("B", 0.3), ("C", third))
+    ]
+    found = closest_first(Retrieval([], entries))
+    assert [h.chunk.path[-1] for h in found.entries] == [first, *(n for n in "ABC" if n != first)]
+    fourth = make_hit(("T", "D"), "D", score=0.9)  # only the next two may move up
+    assert closest_first(Retrieval([], [entries[0], entries[1], entries[1], fourth])).entries[0] is entries[0]

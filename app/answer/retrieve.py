@@ -22,7 +22,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ingest.chunk import embed_text
@@ -43,6 +43,7 @@ LEXICAL_FLOOR = 0.10  # below this cosine, word overlap alone is coincidence
 # (0.47) while the CNN section, a list of names, scores 0.25. Off-topic dev questions
 # (refusal.yaml) reach 0.30 at most ("an easy knitting pattern for a beginner scarf").
 ENTRY_RELEVANCE = 0.35
+CLOSER = 0.05  # how much closer in meaning an entry must be to open the answer (`closest_first`)
 
 
 ENTRY_KIND = "entry"
@@ -278,6 +279,18 @@ class Retriever:
             return []
         docs, scores = corpus.bm25.retrieve(tokens, k=min(n, len(corpus.chunks)), show_progress=False)
         return [corpus.chunks[int(i)].id for i, s in zip(docs[0], scores[0]) if s > 0]
+
+
+def closest_first(found: Retrieval) -> Retrieval:
+    """`found` with the entry closest in meaning first, when one of the next two is `CLOSER` than
+    the first: word matches rank "Transformation matrices" above "Transformer" for "how do
+    transformers work?" (0.34 against 0.41), as both stem to "transform"."""
+    if len(found.entries) < 2:
+        return found
+    best = max(found.entries[1:3], key=lambda hit: hit.score)
+    if best.score - found.entries[0].score < CLOSER:
+        return found
+    return replace(found, entries=[best, *(hit for hit in found.entries if hit is not best)])
 
 
 def _best(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from app.answer import compose, coverage
 from app.answer.citations import attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
-from app.answer.retrieve import Hit, Retrieval, Retriever
+from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first
 from app.answer.vectors import SentenceVectors
 from app.core.errors import TutorError
 from app.core.prompts import Prompt, load_prompt
@@ -274,9 +274,10 @@ class Tutor:
         )
 
     def find(self, question: str, history: Sequence[Turn] = ()) -> Retrieval:
-        """What retrieval finds for the question, the entries of a roadmap bullet it names first."""
+        """What retrieval finds for the question: the entries of a roadmap bullet it names first,
+        else a clearly closer entry (`closest_first`)."""
         query = self.search_query(question, history)
-        found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
+        found = closest_first(self.retriever.retrieve(query, self.top_k, entries=ENTRIES))
         if self.bullets is not None:
             found = self.bullets.first(question, found)
         if found.vector is not None:  # the same embedder: composing need not embed the query again
