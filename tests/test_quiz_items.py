@@ -34,7 +34,7 @@ def test_choices_are_the_key_and_three_keys_of_sibling_topics(bank: ItemBank) ->
     for other in bank.items:
         by_key.setdefault(other.key, []).append(other)
     entries = [i for i in bank.items if i.source == "entry" and not i.yes_no]
-    for item in entries[::40]:
+    for item in entries:
         choices = bank.choices(item)
         assert len(choices) == 4 and len(set(choices)) == 4
         assert choices.count(item.key) == 1
