@@ -8,7 +8,7 @@ their source file and token counts. The collection uses cosine distance, so
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,10 +105,14 @@ class Store:
 
     def ids_by_source(self) -> dict[str, set[str]]:
         """Every stored chunk id, grouped by the file it came from."""
+        return {source: set(orders) for source, orders in self.orders_by_source().items()}
+
+    def orders_by_source(self) -> dict[str, dict[str, int]]:
+        """Every stored chunk id with its position in its document, grouped by the file it came from."""
         result = self.collection.get(include=["metadatas"])
-        grouped: dict[str, set[str]] = {}
+        grouped: dict[str, dict[str, int]] = {}
         for cid, meta in zip(result["ids"], result["metadatas"] or []):
-            grouped.setdefault(str(meta["source"]), set()).add(cid)
+            grouped.setdefault(str(meta["source"]), {})[cid] = int(meta.get("order", 0))
         return grouped
 
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
@@ -129,18 +133,27 @@ class Store:
             ],
         )
 
-    def copy_from(self, other: Store, ids: Sequence[str]) -> None:
-        """Copy chunks with their stored vectors from another collection: no embedding needed."""
+    def copy_from(self, other: Store, ids: Sequence[str], orders: Mapping[str, int] | None = None) -> None:
+        """Copy chunks with their stored vectors from another collection: no embedding needed.
+
+        `orders` gives a chunk's position in its document as it is now: text added above an
+        unchanged chunk moves it down, and an entry's parts must stay in order.
+        """
+        orders = orders or {}
         for start in range(0, len(ids), COPY_BATCH):
             part = other.collection.get(
                 ids=list(ids[start : start + COPY_BATCH]), include=["embeddings", "documents", "metadatas"]
             )
             if part["ids"]:
+                metadatas = [
+                    {**meta, "order": orders[cid]} if cid in orders else meta
+                    for cid, meta in zip(part["ids"], part["metadatas"] or [], strict=True)
+                ]
                 self.collection.add(
                     ids=part["ids"],
                     embeddings=part["embeddings"],
                     documents=part["documents"],
-                    metadatas=part["metadatas"],
+                    metadatas=metadatas,
                 )
 
     def all_chunks(self) -> list[StoredChunk]:

@@ -199,22 +199,26 @@ def ingest(
             index.drop(name)
             report.leftovers += 1
         active = None if rebuild else index.active()
-        existing = active.ids_by_source() if active else {}
+        stored = active.orders_by_source() if active else {}
+        existing = {source: set(orders) for source, orders in stored.items()}
         to_add: list[Chunk] = []
         stale: set[str] = set()
+        moved = False  # an unchanged chunk whose place in its document changed
         for source, chunks in wanted.items():
-            have = existing.get(source, set())
+            have = stored.get(source, {})
             to_add.extend(c for c in chunks if c.id not in have)
-            stale.update(have - {c.id for c in chunks})
+            stale.update(set(have) - {c.id for c in chunks})
             report.unchanged += sum(1 for c in chunks if c.id in have)
+            moved = moved or any(c.id in have and have[c.id] != c.order for c in chunks)
         others = sorted(set(existing) - set(wanted))
         if prune:
             stale.update(cid for source in others for cid in existing[source])
         else:
             report.other_sources = others
-        if active is None or to_add or stale:
+        if active is None or to_add or stale or moved:
             keep = sorted(cid for ids in existing.values() for cid in ids if cid not in stale)
-            _build_generation(index, active, keep, to_add, settings, progress)
+            orders = {c.id: c.order for chunks in wanted.values() for c in chunks}
+            _build_generation(index, active, keep, to_add, settings, progress, orders)
         # else: nothing changed, and the active generation is left exactly as it is.
     report.added, report.removed = len(to_add), len(stale)
     report.seconds = time.perf_counter() - started
@@ -233,12 +237,14 @@ def _build_generation(
     to_add: list[Chunk],
     settings: Settings,
     progress: bool,
+    orders: dict[str, int] | None = None,
 ) -> None:
-    """Fill a new generation (kept chunks copied with their vectors, new ones embedded), then switch."""
+    """Fill a new generation (kept chunks copied with their vectors, at their `orders` in the
+    documents as they are now; new ones embedded), then switch."""
     target = index.begin()
     try:
         if active is not None:
-            target.copy_from(active, keep)
+            target.copy_from(active, keep, orders)
         if to_add:
             _embed_and_add(target, to_add, settings, progress)
         index.switch(target)

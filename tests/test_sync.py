@@ -103,6 +103,31 @@ def test_editing_a_bullet_reembeds_only_the_changed_chunks(
     assert stored(settings) == {source_key(roadmap): set(new)}  # no stale chunks left
 
 
+def test_unchanged_chunks_take_their_new_place_in_the_document(
+    tmp_path: Path, small_seed: Path, make_settings, recorder: RecordingEmbeddings
+) -> None:
+    """A section added at the top moves the others down without embedding them again: the index
+    reads them back in the document's new order (an entry's definition before its example)."""
+    settings = make_settings(seeds=[small_seed])
+    ingest(settings, progress=False)
+    text = small_seed.read_text(encoding="utf-8")
+    small_seed.write_text(text.replace("# Seed\n", "# Seed\n## Python\n- Syntax.\n"), encoding="utf-8")
+    recorder.embedded.clear()
+    ingest(settings, progress=False)
+    assert all("Python" in t for t in recorder.embedded)  # only the new section is embedded
+    now = [(c.path, c.order) for c in chunk_file(small_seed)]
+    assert [(c.path, c.order) for c in open_index(settings).open().all_chunks()] == now
+    # An index written before orders were kept up to date is put right by the next ingest,
+    # still without embedding anything.
+    store = open_index(settings).open()
+    first = store.all_chunks()[0]
+    store.collection.update(ids=[first.id], metadatas=[{"order": 99}])
+    recorder.embedded.clear()
+    report = ingest(settings, progress=False)
+    assert (report.added, report.removed, recorder.embedded) == (0, 0, [])
+    assert [(c.path, c.order) for c in open_index(settings).open().all_chunks()] == now
+
+
 def test_extra_file_is_ingested_beside_the_seed(tmp_path: Path, make_settings, shared_embedder) -> None:
     extra = write(tmp_path / "notes" / "extra.md", "# My Notes\n## Kafka\n- Topics and partitions.\n")
     settings = make_settings()
