@@ -2,7 +2,8 @@
 
 Chunk ids derive from content, so syncing is a set difference per source file:
 new ids are embedded, ids no longer produced are dropped, the rest keep their
-stored vectors. Re-running on unchanged files embeds nothing and writes
+stored vectors and take their new place in the file (text added above a chunk
+moves it down). Re-running on unchanged files embeds nothing and writes
 nothing. Every file is read and chunked before the index is touched, so a bad
 file aborts the run with the index as it was. Changes go into a new generation
 that replaces the active one only once it is complete (`ingest/index.py`), so an
