@@ -200,8 +200,7 @@ def ingest(
             index.drop(name)
             report.leftovers += 1
         active = None if rebuild else index.active()
-        stored = active.orders_by_source() if active else {}
-        existing = {source: set(orders) for source, orders in stored.items()}
+        stored = active.orders_by_source() if active else {}  # source → chunk id → place
         to_add: list[Chunk] = []
         stale: set[str] = set()
         moved = False  # an unchanged chunk whose place in its document changed
@@ -211,13 +210,13 @@ def ingest(
             stale.update(set(have) - {c.id for c in chunks})
             report.unchanged += sum(1 for c in chunks if c.id in have)
             moved = moved or any(c.id in have and have[c.id] != c.order for c in chunks)
-        others = sorted(set(existing) - set(wanted))
+        others = sorted(set(stored) - set(wanted))
         if prune:
-            stale.update(cid for source in others for cid in existing[source])
+            stale.update(cid for source in others for cid in stored[source])
         else:
             report.other_sources = others
         if active is None or to_add or stale or moved:
-            keep = sorted(cid for ids in existing.values() for cid in ids if cid not in stale)
+            keep = sorted(cid for ids in stored.values() for cid in ids if cid not in stale)
             orders = {c.id: c.order for chunks in wanted.values() for c in chunks}
             _build_generation(index, active, keep, to_add, settings, progress, orders)
         # else: nothing changed, and the active generation is left exactly as it is.

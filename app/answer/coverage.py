@@ -4,10 +4,10 @@
 nor a topic entry (`Retriever.covers`), and the model is never asked. Between
 "covered" and "related" the question is near the roadmap either way: one on
 mean average precision lands by precision and recall, one on collaborative
-filtering by matrix factorization. What tells
-them apart is whether the question is about a topic the roadmap names, so the
-question is compared with the *names* of the best topic entries (each a leaf of
-the roadmap) and their first sentence, the definition. Below `NAME_MATCH` the
+filtering by matrix factorization. What tells them apart is whether the
+question is about a topic the roadmap names, so the question is compared with
+the *names* of the best topic entries (each a leaf of the roadmap) and their
+first sentence, the definition. Below `NAME_MATCH` the
 roadmap only relates to the question, and the answer says so before it
 explains the closest topic it has.
 

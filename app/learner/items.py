@@ -143,17 +143,14 @@ class ItemBank:
             return ["Yes", "No"]
         rng = random.Random(item.id)
         picked: list[str] = []
-        # A key of the item's own topic is never a distractor, even where another topic's card
-        # repeats it word for word ("MSE, because it squares errors.").
+        # No key of the item's own topic, even where another topic's card repeats it word for
+        # word ("MSE, because it squares errors.").
         own = {other.key for other in self.under(item.unit_id) if other.topic_id == item.topic_id}
         for scope in (self.under(item.unit_id), self.under(self.area_of(item.unit_id)), self.items):
             pool = [
                 other.key
                 for other in scope
-                if other.topic_id != item.topic_id
-                and not other.yes_no
-                and other.key not in picked
-                and other.key not in own
+                if other.key not in own and not other.yes_no and other.key not in picked
             ]
             # Keys of a similar length look alike, so length cannot give the answer away.
             pool.sort(key=lambda key: (abs(len(key) - len(item.key)), rng.random()))
