@@ -83,3 +83,10 @@ def test_the_model_may_add_a_sentence_only_when_it_passes(tutor) -> None:
 def test_answer_json_says_the_coverage(tutor) -> None:
     record = tutor().ask("What is rebasing in Git?").to_json()
     assert record["coverage"] == "covered" and record["refused"] is False
+
+
+def test_a_quoted_list_is_not_read_as_citation_markers(tutor) -> None:
+    # The example "finding 7 in [1, 3, 5, 7, 9]" reached the learner as "finding 7 in [1]".
+    answer = tutor().ask("Give an example of binary search")
+    assert "[1, 3, 5, 7, 9]" in answer.text
+    assert answer.citations[0].chunk.path[-1] == "Binary search"

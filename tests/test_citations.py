@@ -74,6 +74,16 @@ def test_no_citation_points_outside_the_hits(hits, embeddings) -> None:
     assert sorted(set(cited_numbers(text))) == list(range(1, len(cited) + 1))
 
 
+def test_the_opening_keeps_text_that_looks_like_markers(hits, embeddings) -> None:
+    # An entry's example quoted by the composed opening: these lists were read as markers,
+    # and "[[2, 1], [1, 1]]" reached the learner as "[[1], [1, 1]]".
+    opening = "For A = [[2, 1], [1, 1]], A^-1 = [[1, -1], [-1, 2]] [1]. map doubles [1, 2, 3] [2]."
+    text, cited = attach_citations(["Serving uses FastAPI [3].", "Git [1]."], hits, embeddings, opening, 2)
+    assert text == f"{opening} Serving uses FastAPI [3]. Git [1]."
+    assert cited == list(hits)
+    assert attach_citations([], hits, embeddings, opening, 2) == (opening, list(hits[:2]))
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [

@@ -5,6 +5,10 @@ excerpts, or cites nothing. Markers that point nowhere are removed; a sentence
 left without one is attributed, by embedding similarity, to the excerpt it is
 closest to. Markers are then renumbered by first use, so `[n]` in the text is
 citation n of the answer.
+
+The composed opening is written by code and already cites correctly, and it
+may quote text that looks like markers (the example "[[2, 1], [1, 1]]", the
+Python list "[1, 2, 3]"), so only the model's sentences are read for markers.
 """
 
 from __future__ import annotations
@@ -40,9 +44,17 @@ def drop_invalid(text: str, count: int) -> str:
 
 
 def attach_citations(
-    sentences: Sequence[str], hits: Sequence[Hit], embeddings: Embeddings
+    sentences: Sequence[str],
+    hits: Sequence[Hit],
+    embeddings: Embeddings,
+    opening: str = "",
+    opening_cites: int = 0,
 ) -> tuple[str, list[Hit]]:
-    """Join sentences into an answer whose markers are valid and renumbered, with the hits cited."""
+    """Join sentences into an answer whose markers are valid and renumbered, with the hits cited.
+
+    `opening`, written by code, comes first as it is: its markers cite `hits[:opening_cites]`,
+    numbered by first use, and nothing else in it is read as a marker.
+    """
     sentences = [drop_invalid(s, len(hits)) for s in sentences]
     unmarked = [i for i, s in enumerate(sentences) if not cited_numbers(s)]
     if unmarked:
@@ -50,7 +62,7 @@ def attach_citations(
         for i, n in zip(unmarked, best):
             sentences[i] = before_final_punctuation(sentences[i], f" [{n}]")
     text = " ".join(sentences)
-    order: list[int] = []
+    order: list[int] = list(range(1, opening_cites + 1))
     for n in cited_numbers(text):
         if n not in order:
             order.append(n)
@@ -59,7 +71,7 @@ def attach_citations(
         lambda m: "[" + ", ".join(str(renumber[int(n)]) for n in re.split(r"\s*,\s*", m.group(1))) + "]",
         text,
     )
-    return text, [hits[n - 1] for n in order]
+    return " ".join(part for part in (opening, text) if part), [hits[n - 1] for n in order]
 
 
 def _closest_hits(sentences: list[str], hits: Sequence[Hit], embeddings: Embeddings) -> list[int]:

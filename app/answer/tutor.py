@@ -232,11 +232,13 @@ class Tutor:
             return
         if decision == "related" or self._uses_entries(question, found):
             opening, sources = self._composed(question, found, history, related=decision == "related")
+            opening_cites = len(sources)  # composed: marker n cites sources[n - 1], each once at least
         else:  # the top match is a section without entries (an extra document): quote it
             context_hits, _ = self._fit(question, found.hits, history)
             top = context_hits[0]
             definition = best_sentence(question, top.note, self.retriever.embeddings) if top.note else ""
             opening, sources = lead(context_hits, definition), context_hits
+            opening_cites = 1  # the lead cites the top section only
         timings["first_text"] = (time.perf_counter() - started) * 1000
         yield opening
         kept: list[str] = []
@@ -254,7 +256,7 @@ class Tutor:
             kept, dropped = checked.kept, checked.dropped
             if dropped:
                 log.info("left out %d model sentence(s) for %r: %s", len(dropped), question[:80], dropped)
-        text, cited = attach_citations([opening, *kept], sources, self.retriever.embeddings)
+        text, cited = attach_citations(kept, sources, self.retriever.embeddings, opening, opening_cites)
         if kept:
             yield text[len(opening) :] if text.startswith(opening) else "\n\n" + text
         timings["total"] = (time.perf_counter() - started) * 1000
