@@ -91,6 +91,10 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
             )
         )
     refusal = refusals(parts, split, limit, progress)
+    listed = [
+        tutor.decide(question, tutor.find(question)) == "covered"
+        for question in progress(datasets.listed_items(parts.settings.seeds[0], limit), "listed items")
+    ]
     decisions = [(r.should_refuse, r.refused) for r in refusal] + [(False, r.refused) for r in records]
     drafted = sum(r.model_sentences for r in records)
     metrics = AnswerMetrics(
@@ -102,6 +106,7 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
         cites_expected_section=scorers.mean(r.cites_expected for r in records),
         key_fact_recall=scorers.mean(r.key_fact_recall for r in records),
         **scorers.refusal_scores(decisions),
+        listed_items_covered=scorers.mean(listed),
         answer_words_mean=scorers.mean(r.words for r in records),
         answer_words_max=max((r.words for r in records), default=0),
         support_threshold=threshold,
@@ -109,6 +114,7 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
         support_calibration_pairs=pairs,
         cases=len(records),
         refusal_cases=len(decisions),
+        listed_items=len(listed),
     )
     return metrics, records + refusal
 

@@ -7,6 +7,7 @@ so a limited run is always the same subset.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +116,22 @@ def version(name: str) -> int:
 def _pick(cases: list, split: str, limit: int | None) -> list:
     chosen = [c for c in cases if split == "all" or c.split == split]
     return chosen[:limit] if limit else chosen
+
+
+def listed_items(roadmap: Path, limit: int | None = None) -> list[str]:
+    """ "What is X?" for each item the roadmap lists in parentheses ("activation functions (ReLU,
+    sigmoid, tanh)": tanh). The roadmap names every one, so the tutor should answer each as
+    covered. Parsed here with a plain split, apart from the tutor's own reading of bullets;
+    asides that are not items (links, "etc.", phrases starting "for") are left out."""
+    items: list[str] = []
+    for inner in re.findall(r"\(([^()]+)\)", roadmap.read_text(encoding="utf-8")):
+        inner = re.sub(r"^(e\.g\.|i\.e\.|such as),?\s*", "", inner.strip())
+        for item in re.split(r",\s*|\s+and\s+|/", inner):
+            item = item.strip(" .`")
+            if len(item) > 2 and len(item.split()) <= 4 and not re.match(r"^(\d|#|for |etc|optional)", item):
+                items.append(item)
+    questions = [f"What is {item}?" for item in dict.fromkeys(items)]
+    return questions[:limit] if limit else questions
 
 
 def retrieval(split: str = "all", limit: int | None = None) -> list[RetrievalCase]:

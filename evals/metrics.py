@@ -91,6 +91,7 @@ class AnswerMetrics(SuiteMetrics):
     key_fact_recall: float = metric(headline=True)
     refusal_precision: float = metric(headline=True)
     refusal_recall: float = metric(headline=True)
+    listed_items_covered: float = metric(headline=True)
     answer_words_mean: float = metric(headline=True)
     answer_words_max: int = metric()
     support_threshold: float = metric()
@@ -98,6 +99,7 @@ class AnswerMetrics(SuiteMetrics):
     support_calibration_pairs: int = metric()
     cases: int = metric()
     refusal_cases: int = metric()
+    listed_items: int = metric()
 
 
 class InterviewMetrics(SuiteMetrics):

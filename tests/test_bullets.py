@@ -81,3 +81,49 @@ def test_a_bullet_whose_entries_were_not_found_changes_nothing(bullets, make_hit
     only = Retrieval([], [make_hit(VECTORS, "A feature vector is a list of numbers.")])
     assert bullets.first("What is feature scaling?", only) is only
     assert not bullets.names_found("What is feature scaling?", only)
+
+
+ANN = ("ML", "Deep Learning", "Artificial Neural Networks (ANNs)")
+STATS = ("Math", "Statistics", "Libraries")
+
+
+@pytest.fixture
+def listing() -> Bullets:
+    return Bullets(
+        [
+            Entry((*ANN, "Activation functions"), "Perceptrons, activation functions (ReLU, sigmoid, tanh)."),
+            Entry((*ANN, "Perceptron"), "Perceptrons, activation functions (ReLU, sigmoid, tanh)."),
+            Entry(("Math", "Linear Algebra", "Special matrices"), "Special matrices (identity, orthogonal)."),
+            Entry(("ML", "Features", "Feature extraction"), "Feature extraction (e.g., PCA, TF-IDF)."),
+            Entry((*STATS, "Pingouin"), "Statistics libraries."),
+        ],
+        terms,
+    )
+
+
+def test_a_listed_item_names_its_bullet(listing, make_hit) -> None:
+    # "what is tanh?" opened on the Pingouin library and was told the roadmap does not cover tanh.
+    found = Retrieval(
+        [],
+        [
+            make_hit((*STATS, "Pingouin"), "Pingouin is a statistics library."),
+            make_hit((*ANN, "Activation functions"), "An activation function is the non-linear function."),
+        ],
+    )
+    assert names(listing.first("What is tanh?", found)) == ["Activation functions", "Pingouin"]
+    assert listing.names_found("what is tanh", found)
+    assert len(listing.named("What is an orthogonal matrix?")) == 1  # the item with the bullet's noun
+    assert listing.named("What is a matrix?") == []  # a word of the bullet, not an item it lists
+    assert listing.named("Why is tanh zero-centred?") == []  # a question about it, not what it is
+
+
+def test_an_entry_that_defines_the_item_keeps_its_place(listing, make_hit) -> None:
+    found = Retrieval(
+        [],
+        [
+            make_hit(("ML", "Reduction", "PCA"), "Principal component analysis (PCA) is a method."),
+            make_hit(("ML", "Features", "Feature extraction"), "Feature extraction is deriving features."),
+        ],
+    )
+    assert listing.first("What is PCA?", found) is found
+    assert listing.names_found("What is PCA?", found)  # the roadmap lists it all the same

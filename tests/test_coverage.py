@@ -116,7 +116,9 @@ def test_a_question_naming_a_found_entrys_roadmap_bullet_is_covered(found: Retri
     far = Retriever(covers=True, similarity=0.1)
     assert coverage.decide(far, "q", found) == "related"
     assert coverage.decide(far, "q", found, names_bullet=True) == "covered"
-    assert coverage.decide(Retriever(covers=False, similarity=0.1), "q", found, names_bullet=True) == "none"
+    # "what is mean?" names the bullet's item and found its entry, which scored under the bar
+    nothing_close = Retriever(covers=False, similarity=0.1)
+    assert coverage.decide(nothing_close, "q", found, names_bullet=True) == "covered"
 
 
 def test_without_topic_entries_close_means_covered(found: Retrieval) -> None:

@@ -6,6 +6,14 @@ normalization; retrieval alone put Feature vectors and feature spaces first,
 since its text says "feature" most. A question that names a bullet, in two words
 at least and as written, is answered from that bullet's entries first, unless
 it names one of the retrieved entries itself ("what is a DAG in Airflow?").
+
+A bullet also names the items it lists: "Perceptrons, activation functions (ReLU,
+sigmoid, tanh)" names tanh, "Special matrices (identity, diagonal, symmetric,
+orthogonal)" an orthogonal matrix, and "Observer, Strategy" under Behavioral
+patterns the Observer pattern. A question that asks what one of them is
+("what is tanh?", "what is YOLO?") names that bullet too, whatever the length of
+the item: the roadmap lists it. Without this, "what is tanh?" opened on the
+Pingouin statistics library and was told the roadmap does not cover tanh.
 """
 
 from __future__ import annotations
@@ -15,11 +23,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from app.answer.coverage import NAME_PARTS, subject
+
 if TYPE_CHECKING:
-    from app.answer.retrieve import Retrieval
+    from app.answer.retrieve import Hit, Retrieval
     from ingest.entries import Entry
 
 _ASIDE = re.compile(r"\s*\([^)]*\)")  # "Feature scaling (standardization, normalization)"
+_LISTED = re.compile(r"\(([^()]*)\)")
+_EXAMPLES = re.compile(r"^(e\.g\.|i\.e\.|such as)[,:]?\s*", re.I)
+_ITEM_SPLIT = re.compile(r",|;|/|\band\b|\bor\b|\bvs\b\.?", re.I)
+_WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*")
+_NOT_ITEMS = {"etc", "optional", "other"}
+MAX_ITEM_WORDS = 4
 
 
 class Bullets:
@@ -28,24 +44,37 @@ class Bullets:
     def __init__(self, entries: Iterable[Entry], terms: Callable[[str], list[str]]) -> None:
         self._terms = terms
         self._paths: dict[str, list[tuple[str, ...]]] = {}
-        self._names: dict[str, str] = {}  # entry name → its phrase, as answers meet them
+        self._name_phrases: dict[str, list[str]] = {}  # entry name → its phrases, as answers meet them
+        self._items: dict[str, list[tuple[str, ...]]] = {}  # a listed item's words → the bullet's entries
         for entry in entries:
             words = terms(_ASIDE.sub("", entry.roadmap))
             if len(words) >= 2:
                 self._paths.setdefault(_phrase(words), []).append(entry.path)
+            kind = item_words(entry.path[-1]).rpartition(" ")[2]  # Behavioral patterns: "observer pattern"
+            for item in listed(entry.roadmap):
+                for name in (item, f"{item} {kind}"):
+                    paths = self._items.setdefault(name, [])
+                    if entry.path not in paths:
+                        paths.append(entry.path)
 
     def named(self, question: str) -> list[tuple[str, ...]]:
-        """The entries of the longest bullet the question names (none if it names none)."""
-        return self._named(_phrase(self._terms(question)))
+        """The entries of the longest bullet the question names, else of the bullet that lists
+        the one thing it asks about (none if it names none)."""
+        return self._named(_phrase(self._terms(question)), question)
 
-    def _named(self, asked: str) -> list[tuple[str, ...]]:
+    def _named(self, asked: str, question: str) -> list[tuple[str, ...]]:
         named = [phrase for phrase in self._paths if phrase in asked]
-        return self._paths[max(named, key=len)] if named else []
+        if named:
+            return self._paths[max(named, key=len)]
+        return self._items.get(item_words(subject(question) or question), [])
 
-    def _name(self, name: str) -> str:
-        if name not in self._names:
-            self._names[name] = _phrase(self._terms(name))
-        return self._names[name]
+    def _names_entry(self, name: str, asked: str) -> bool:
+        """Whether `asked` holds the entry name, or one of its parts ("Mean, median and mode")."""
+        if name not in self._name_phrases:
+            parts = [name, *NAME_PARTS.split(name)]
+            phrases = (_phrase(self._terms(part)) for part in parts)
+            self._name_phrases[name] = [phrase for phrase in phrases if phrase.strip()]
+        return any(phrase in asked for phrase in self._name_phrases[name])
 
     def names_found(self, question: str, found: Retrieval) -> bool:
         """Whether the question names the bullet of one of the entries retrieval found: the
@@ -56,13 +85,16 @@ class Bullets:
     def first(self, question: str, found: Retrieval) -> Retrieval:
         """`found` with the entries of the bullet the question names first, in retrieval order."""
         asked = _phrase(self._terms(question))
-        paths = set(self._named(asked))
+        paths = set(self._named(asked, question))
         if not paths or not found.entries or found.entries[0].chunk.path in paths:
             return found
+        thing = item_words(subject(question))
         if any(
-            hit.chunk.path not in paths and self._name(hit.chunk.path[-1]) in asked for hit in found.entries
+            hit.chunk.path not in paths
+            and (self._names_entry(hit.chunk.path[-1], asked) or thing and thing in _defined(hit))
+            for hit in found.entries
         ):
-            return found  # the question names another entry outright
+            return found  # another entry is named outright, or defines the thing asked about ("PCA")
         named = [hit for hit in found.entries if hit.chunk.path in paths]
         if not named:
             return found
@@ -72,3 +104,43 @@ class Bullets:
 
 def _phrase(words: list[str]) -> str:
     return f" {' '.join(words)} "
+
+
+def _defined(hit: Hit) -> set[str]:
+    """What an entry's text defines, as `item_words`, with its alias:
+    "Principal component analysis (PCA) is …" defines "principal component analysi" and "pca"."""
+    term = re.split(r"\s(?:is|are)\s", hit.chunk.text[:120], maxsplit=1)[0]
+    return {item_words(name) for name in [_ASIDE.sub("", term), *_LISTED.findall(term)]}
+
+
+def listed(roadmap: str) -> list[str]:
+    """The items a roadmap bullet lists, as `item_words`: those in parentheses, with the bullet's
+    last word too ("orthogonal matrix"), and those of a list after an optional "Label:"."""
+    found: list[str] = []
+    main = _ASIDE.sub("", roadmap).strip(" .")
+    head = item_words(main).rpartition(" ")[2]
+    lists = [(_EXAMPLES.sub("", inner.strip()), head) for inner in _LISTED.findall(roadmap)]
+    lists.append((main.partition(":")[2] or main, ""))
+    for text, noun in lists:
+        items = [item_words(part) for part in _ITEM_SPLIT.split(text)]
+        items = [item for item in items if item and item not in _NOT_ITEMS]
+        if len(items) < 2:  # a one-item bullet is the bullet itself ("Optimization.")
+            continue
+        for item in items:
+            if len(item.split()) <= MAX_ITEM_WORDS:
+                found += [item, f"{item} {noun}"] if noun and not item.endswith(noun) else [item]
+    return found
+
+
+def item_words(text: str) -> str:
+    """Lower-case words without articles, backticks or a plural ending: "the DDPMs" → "ddpm"."""
+    words = []
+    for word in _WORD.findall(text.lower().replace("`", "")):
+        if word in ("a", "an", "the"):
+            continue
+        if word.endswith("ices") and len(word) > 5:  # matrices → matrix
+            word = word[:-4] + "ix"
+        elif word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)

@@ -42,7 +42,7 @@ Coverage = Literal["covered", "related", "none"]
 NAME_MATCH = 0.46
 CANDIDATES = 5  # best entries whose names are compared with the question
 # Where an entry's name splits into the names of its parts ("Precision, recall and F1-score").
-_NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
+NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
 SECTIONS = 3  # best sections whose paths may name the question's topic
 _COMPARING = re.compile(r"\b(vs\.?|versus|difference|and|or)\b", re.I)  # a subject of two things
 # Words that frame a question rather than name its topic ("which metrics are *used* for ...").
@@ -61,10 +61,10 @@ def decide(
 ) -> Coverage:
     """The three-way decision for `query`, given what retrieval found for it; `names_bullet`:
     the question names the roadmap bullet of one of the entries found (`app.answer.bullets`)."""
+    if names_bullet:  # the roadmap names it, and retrieval found its entries
+        return "covered"
     if not retriever.covers(query, found.hits, found.entries):
         return "none"
-    if names_bullet:
-        return "covered"
     # Without topic entries for where the best match is (no entries at all, or a document
     # the user ingested), names cannot tell "related" apart: close enough is covered.
     if not found.entries or not retriever.described(found.hits[0]):
@@ -96,7 +96,7 @@ def names_entry(retriever: Retriever, query: str, found: Retrieval) -> bool:
     "Precision, recall and F1-score" (each name's parts count on their own)."""
     asked = f" {' '.join(retriever.terms(query))} "
     for hit in found.entries[:CANDIDATES]:
-        for part in _NAME_PARTS.split(hit.chunk.path[-1]):
+        for part in NAME_PARTS.split(hit.chunk.path[-1]):
             terms = retriever.terms(part)
             if len(terms) >= 2 and f" {' '.join(terms)} " in asked:
                 return True
