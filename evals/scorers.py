@@ -45,7 +45,9 @@ def ndcg_at(relevance: Sequence[bool], relevant_total: int, k: int) -> float:
 
 # --- answers --------------------------------------------------------------------------
 
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [n] or [n, m]
+# [n] or [n, m] where citations go: after a space, closing a sentence or a clause (":"), not before another
+# bracket. Not "stack = [1, 2];" or "deque([1, 2])", which answers quote from the entries.
+_MARKER = re.compile(r"(?<=\s)\[(\d+(?:\s*,\s*\d+)*)\](?=[.!?:]?(?:\s+(?!\[\d)|$))")
 # A sentence ends at . ! ? after a letter or a closing mark, so "› 6. Model" does not split.
 _SENTENCE_END = re.compile(r"(?<=[A-Za-z\])\"'][.!?])\s+(?=[A-Z0-9\"'(\[])")
 

@@ -77,6 +77,13 @@ def test_sentences_keep_markers_and_numbered_headings() -> None:
     assert scorers.citation_markers(text) == [1, 1, 2]
 
 
+def test_quoted_lists_are_not_citation_markers() -> None:
+    text = "For example, stack = [1, 2]; q = deque([1, 2]) and A = [[2, 1], [1, 1]] [1]. Done [2]."
+    assert scorers.citation_markers(text) == [1, 2]
+    stripped = scorers.strip_markers(text)
+    assert "[[2, 1], [1, 1]]" in stripped and "[1]" not in stripped and "[2]" not in stripped
+
+
 def test_citation_validity_drops_with_a_wrong_citation() -> None:
     retrieved = ["c1", "c2", "c3"]
     assert scorers.citation_validity("A [1]. B [2].", ["c1", "c2"], retrieved) == 1.0
