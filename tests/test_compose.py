@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from app.answer.asking import asks_for_list, comparison
-from app.answer.compose import EntryText, defines, explain, in_full, listing
+from app.answer.compose import EntryText, explain, in_full, listing
+from app.answer.naming import defines
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
 

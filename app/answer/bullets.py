@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from app.answer.coverage import NAME_PARTS, subject
+from app.answer.coverage import NAME_PARTS
+from app.answer.naming import item_words, subject
 
 if TYPE_CHECKING:
     from app.answer.retrieve import Hit, Retrieval
@@ -33,7 +34,6 @@ _ASIDE = re.compile(r"\s*\([^)]*\)")  # "Feature scaling (standardization, norma
 _LISTED = re.compile(r"\(([^()]*)\)")
 _EXAMPLES = re.compile(r"^(e\.g\.|i\.e\.|such as)[,:]?\s*", re.I)
 _ITEM_SPLIT = re.compile(r",|;|/|\band\b|\bor\b|\bvs\b\.?", re.I)
-_WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*")
 _NOT_ITEMS = {"etc", "optional", "other"}
 MAX_ITEM_WORDS = 4
 
@@ -130,17 +130,3 @@ def listed(roadmap: str) -> list[str]:
             if len(item.split()) <= MAX_ITEM_WORDS:
                 found += [item, f"{item} {noun}"] if noun and not item.endswith(noun) else [item]
     return found
-
-
-def item_words(text: str) -> str:
-    """Lower-case words without articles, backticks or a plural ending: "the DDPMs" → "ddpm"."""
-    words = []
-    for word in _WORD.findall(text.lower().replace("`", "")):
-        if word in ("a", "an", "the"):
-            continue
-        if word.endswith("ices") and len(word) > 5:  # matrices → matrix
-            word = word[:-4] + "ix"
-        elif word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
-            word = word[:-1]
-        words.append(word)
-    return " ".join(words)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from app.answer.asking import asks_for_list, asks_for_tools, comparison
 from app.answer.citations import before_final_punctuation
 from app.answer.grounding import content_terms
+from app.answer.naming import defines, defining
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -203,7 +204,8 @@ def explain(
     for entry in entries[:openers]:
         first = next((i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"), None)
         if first is not None:
-            chosen.append(first)
+            own = [i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"]
+            chosen.append(own[defining(question, [pool[i][2] for i in own])] if openers == 1 else first)
     words = sum(len(pool[i][2].split()) for i in chosen)
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
     defined = {terms[i] for i in chosen} - {""}
@@ -232,7 +234,8 @@ def explain(
     if not chosen:
         chosen = [int(relevance.argmax())]
     order = {id(e): n for n, e in enumerate(entries)}
-    chosen.sort(key=lambda i: (order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
+    opening = chosen[0] if openers == 1 else None
+    chosen.sort(key=lambda i: (i != opening, order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
 
 
@@ -250,18 +253,6 @@ def _contrasts(pool: list[tuple[EntryText, str, str]], sides: Sequence[EntryText
             words & other for side, other in zip(sides, own, strict=True) if side is not entry and other
         )
     return found
-
-
-_DEFINITION = re.compile(
-    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the|one)\b", re.I
-)
-
-
-def defines(sentence: str) -> str:
-    """The term a sentence defines ("Gradient descent is an iterative method ..." → "gradient
-    descent"), or "" when it is not a definition."""
-    match = _DEFINITION.match(sentence)
-    return match["term"].casefold() if match and len(match["term"].split()) <= 6 else ""
 
 
 def tools(entries: Sequence[EntryText]) -> list[Sentence]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
+from app.answer.naming import subject
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -128,21 +129,3 @@ def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
 def entry_name(entry: Hit) -> str:
     """What a question is compared with to tell "covered" from "related": "name: definition"."""
     return f"{entry.chunk.path[-1]}: {(sentences(entry.chunk.text) or [''])[0]}"
-
-
-_SUBJECT = [
-    re.compile(r"^(what|who)\s+(is|are|was|were)\s+(?P<s>.+)$", re.I),
-    re.compile(r"^how\s+(does|do|did|can|would|should)\s+(?P<s>.+?)\s+(work|works|help|function)$", re.I),
-    re.compile(r"^(can|could)\s+you\s+(explain|describe|define)\s+(?P<s>.+)$", re.I),
-    re.compile(r"^(explain|describe|define|tell me about)\s+(?P<s>.+)$", re.I),
-]
-
-
-def subject(question: str) -> str:
-    """The phrase a question asks about, for "the roadmap does not cover …" (empty if unclear)."""
-    text = question.strip().rstrip(" ?.!")
-    for pattern in _SUBJECT:
-        if match := pattern.match(text):
-            found = re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I)
-            return found if 0 < len(found.split()) <= 6 else ""
-    return ""

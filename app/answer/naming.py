@@ -1,0 +1,69 @@
+"""What a question asks about and what a sentence defines, in words that compare loosely.
+
+"What is a dead ReLU?" asks about "dead relu"; "A dead ReLU is a neuron …"
+defines it; "the DDPMs" and "DDPM" are the same item. The coverage decision,
+the roadmap's bullets and the composed answer's opening all read questions and
+sentences this way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*")
+
+_SUBJECT = [
+    re.compile(r"^(what|who)\s+(is|are|was|were)\s+(?P<s>.+)$", re.I),
+    re.compile(r"^how\s+(does|do|did|can|would|should)\s+(?P<s>.+?)\s+(work|works|help|function)$", re.I),
+    re.compile(r"^(can|could)\s+you\s+(explain|describe|define)\s+(?P<s>.+)$", re.I),
+    re.compile(r"^(explain|describe|define|tell me about)\s+(?P<s>.+)$", re.I),
+]
+
+
+def subject(question: str) -> str:
+    """The phrase a question asks about, for "the roadmap does not cover …" (empty if unclear)."""
+    text = question.strip().rstrip(" ?.!")
+    for pattern in _SUBJECT:
+        if match := pattern.match(text):
+            found = re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I)
+            return found if 0 < len(found.split()) <= 6 else ""
+    return ""
+
+
+_DEFINITION = re.compile(
+    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the|one)\b", re.I
+)
+
+
+def defines(sentence: str) -> str:
+    """The term a sentence defines ("Gradient descent is an iterative method ..." → "gradient
+    descent"), or "" when it is not a definition."""
+    match = _DEFINITION.match(sentence)
+    return match["term"].casefold() if match and len(match["term"].split()) <= 6 else ""
+
+
+def item_words(text: str) -> str:
+    """Lower-case words without articles, backticks or a plural ending: "the DDPMs" → "ddpm"."""
+    words = []
+    for word in _WORD.findall(text.lower().replace("`", "")):
+        if word in ("a", "an", "the"):
+            continue
+        if word.endswith("ices") and len(word) > 5:  # matrices → matrix
+            word = word[:-4] + "ix"
+        elif word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def defining(question: str, texts: Sequence[str]) -> int:
+    """Which of an entry's "what it is" sentences should open the answer to `question`: the one
+    that defines what a "what is X?" question asks about, where the first is about something
+    else. "What is a dead ReLU?" opens on "A dead ReLU is a neuron …", not on "ReLU (rectified
+    linear unit) is …"; "what is Terraform?" on "Terraform is a declarative IaC tool …", not on
+    the definition of infrastructure as code that comes first. 0 (the first) otherwise."""
+    asked = item_words(subject(question))
+    if not asked or not texts or f"{item_words(texts[0])} ".startswith(f"{asked} "):
+        return 0  # "A t-test checks whether …" is about the t-test, though not as "is a"
+    return next((i for i, text in enumerate(texts) if item_words(defines(text)) == asked), 0)

@@ -1,0 +1,33 @@
+"""app/answer/naming.py: what a question asks about, and which entry sentence defines it."""
+
+from __future__ import annotations
+
+from app.answer.naming import defining, item_words
+
+RELU = [
+    "ReLU (rectified linear unit) is the activation function max(0, x).",
+    "A dead ReLU is a neuron whose input is negative for every example.",
+]
+TERRAFORM = [
+    "Infrastructure as code (IaC) is the practice of defining cloud resources in text files.",
+    "Terraform is a declarative IaC tool from HashiCorp.",
+]
+
+
+def test_the_sentence_that_defines_what_is_asked_opens() -> None:
+    assert defining("What is a dead ReLU?", RELU) == 1
+    assert defining("what is terraform", TERRAFORM) == 1
+
+
+def test_otherwise_the_first_sentence_opens() -> None:
+    assert defining("What is ReLU?", RELU) == 0  # the first defines it already
+    assert defining("Why do ReLUs die?", RELU) == 0  # not a "what is" question
+    assert defining("What is IaC?", TERRAFORM) == 0  # no sentence defines "IaC" as asked
+    t_test = ["A t-test checks whether two means differ.", "Welch's t-test is the unequal-variance version."]
+    assert defining("What is a t-test?", t_test) == 0  # the first is about it, though not as "is a"
+
+
+def test_item_words_compare_loosely() -> None:
+    assert item_words("the DDPMs") == item_words("DDPM") == "ddpm"
+    assert item_words("Special matrices") == "special matrix"
+    assert item_words("`pytest`") == "pytest"
