@@ -221,3 +221,28 @@ def test_another_entry_well_below_the_best_sentence_is_left_out() -> None:
     # 0.55 is above MIN_RELEVANCE but 0.35 below the best: off the point. The best entry's own
     # sentence at 0.5 is as far below, and still its own account.
     assert chosen == ["R-squared is the share of variance explained.", "It is 1 - SS_res / SS_tot."]
+
+
+def test_an_entry_named_like_its_heading_is_not_one_of_the_listed() -> None:
+    from app.answer.compose import compose, umbrella
+
+    def hit(name: str, text: str) -> Hit:
+        path = ("ML", "2. Supervised Learning", "Classification", "Algorithms", name)
+        return Hit(StoredChunk(name, "roadmap", path, text, "entry", 10), 0.8)
+
+    overview = hit("Classification", "Classification is predicting a category. It is scored with accuracy.")
+    trees = hit("Decision trees", "A decision tree asks yes/no questions.")
+    svm = hit("Support Vector Machines", "An SVM finds the widest margin.")
+    section = Hit(StoredChunk("s", "roadmap", overview.chunk.path[:3], "- Algorithms.", "section", 5), 0.5)
+    assert umbrella(overview) and not umbrella(trees)
+    composition = compose(
+        "Which algorithms are used for classification?",
+        [overview, trees, svm],
+        section,
+        vectors,
+        lambda path: ([], []),
+        lambda side: [],
+    )
+    assert composition.sentences[0].text == (
+        "Under Classification › Algorithms, the roadmap covers Decision trees and Support Vector Machines."
+    )

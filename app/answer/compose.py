@@ -149,6 +149,13 @@ def asks_about(question: str, entry: Hit) -> bool:
     return set(content_terms(entry.chunk.path[-1])) <= set(content_terms(question))
 
 
+def umbrella(entry: Hit) -> bool:
+    """Whether an entry is named like a heading it sits under: Regression under Supervised
+    Learning › Regression › Algorithms explains the whole topic, not one algorithm."""
+    name = entry.chunk.path[-1].casefold()
+    return any(bare(title).casefold() == name for title in entry.chunk.path[:-1])
+
+
 def _loose(text: str) -> set[str]:
     """Content words as loosely as a word can match: "R-CNN" and "RCNNs" are both "rcnn"."""
     return {t.removesuffix("s") for t in content_terms(text.replace("-", ""))} - {""}
@@ -374,14 +381,18 @@ def compose(
     if not chosen and asks_for_tools(question):
         chosen = tools(texts)
     if not chosen and entries and asks_for_list(question):
-        if asks_about(question, entries[0]):  # "which activation functions …": the entry lists them
-            chosen = in_full(EntryText.of(entries[0]))
-        elif found_list := listing(question, entries):
+        # "Classification" stands over the classification algorithms; it is not one of them.
+        members = [h for h in entries if not umbrella(h)]
+        if asks_about(question, entries[0]) and entries[0] in members:  # "which activation functions …"
+            chosen = in_full(EntryText.of(entries[0]))  # the entry lists them
+        elif found_list := listing(question, members):
             # The list, then what its items are: from the listed entries only, not the wider pool.
             head, group = found_list
             listed = [EntryText.of(h) for h in group[:POOL_ENTRIES]]
             budget = WORD_BUDGET - len(head.text.split())
             chosen = [head, *explain(question, listed, vectors, most - 1, budget=budget)]
+        elif asks_about(question, entries[0]):
+            chosen = in_full(EntryText.of(entries[0]))
     if not chosen:
         chosen = explain(question, texts, vectors, most)
     cited = chosen[0].source if chosen else section
