@@ -85,7 +85,7 @@ def build_tutor(
         neighbours=curriculum_neighbours(settings, entries),
         model_adds=settings.model_may_add,
         vectors=sentence_vectors(settings, retriever),
-        bullets=None if entries is None else Bullets(entries, retriever.terms),
+        bullets=None if entries is None else Bullets(entries, retriever.terms, retriever.entries_at),
     )
 
 

@@ -90,3 +90,12 @@ def test_a_quoted_list_is_not_read_as_citation_markers(tutor) -> None:
     answer = tutor().ask("Give an example of binary search")
     assert "[1, 3, 5, 7, 9]" in answer.text
     assert answer.citations[0].chunk.path[-1] == "Binary search"
+
+
+def test_entries_are_read_by_path_and_scored_against_the_question(topics_retriever) -> None:
+    found = topics_retriever.retrieve("How do I find a value in a sorted array?", 2, entries=2)
+    path = next(h.chunk.path for h in found.entries if h.chunk.path[-1] == "Binary search")
+    (hit,) = topics_retriever.entries_at([path, ("No", "such", "entry")], found.vector)
+    assert hit.chunk.path == path and hit.chunk.text.startswith("Binary search finds a value")
+    assert "Why an AI engineer needs it" in hit.note
+    assert hit.score > 0.3  # the question's own similarity, not a placeholder

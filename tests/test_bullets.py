@@ -127,3 +127,20 @@ def test_an_entry_that_defines_the_item_keeps_its_place(listing, make_hit) -> No
     )
     assert listing.first("What is PCA?", found) is found
     assert listing.names_found("What is PCA?", found)  # the roadmap lists it all the same
+
+
+def test_named_entries_the_search_missed_are_read_when_nothing_found_is_close(make_hit) -> None:
+    ddpm = ("ML", "Generative Models", "Diffusion Models", "Denoising diffusion models")
+    read: list[list[tuple[str, ...]]] = []
+
+    def fetch(paths, vector):
+        read.append(paths)
+        return [make_hit(paths[0], "A DDPM is a generative model.")]
+
+    bullets = Bullets([Entry(ddpm, "Denoising Diffusion Probabilistic Models (DDPMs).")], terms, fetch)
+    weak = Retrieval([], [make_hit(("Cloud", "Compliance", "PCI DSS"), "PCI DSS is a card standard.", 0.2)])
+    assert names(bullets.first("What are DDPMs?", weak)) == ["Denoising diffusion models", "PCI DSS"]
+    assert read == [[ddpm]]
+    diffusion = make_hit(("ML", "Generative Models", "Diffusion"), "Diffusion models denoise.", 0.6)
+    close = Retrieval([], [diffusion])
+    assert bullets.first("What are DDPMs?", close) is close  # the search found something close: kept

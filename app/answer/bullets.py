@@ -19,12 +19,13 @@ Pingouin statistics library and was told the roadmap does not cover tanh.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from app.answer.coverage import NAME_PARTS
 from app.answer.naming import item_words, subject
+from app.answer.retrieve import ENTRY_RELEVANCE
 
 if TYPE_CHECKING:
     from app.answer.retrieve import Hit, Retrieval
@@ -36,13 +37,21 @@ _EXAMPLES = re.compile(r"^(e\.g\.|i\.e\.|such as)[,:]?\s*", re.I)
 _ITEM_SPLIT = re.compile(r",|;|/|\band\b|\bor\b|\bvs\b\.?", re.I)
 _NOT_ITEMS = {"etc", "optional", "other"}
 MAX_ITEM_WORDS = 4
+FETCHED = 2  # named entries read when the search found none of them, nor anything close
 
 
 class Bullets:
     """The roadmap bullets of the topic entries, as phrases of search terms, with their entries."""
 
-    def __init__(self, entries: Iterable[Entry], terms: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        terms: Callable[[str], list[str]],
+        fetch: Callable[[list[tuple[str, ...]], Sequence[float] | None], list[Hit]] | None = None,
+    ) -> None:
+        """`fetch` reads named entries the search did not find (`Retriever.entries_at`)."""
         self._terms = terms
+        self._fetch = fetch
         self._paths: dict[str, list[tuple[str, ...]]] = {}
         self._name_phrases: dict[str, list[str]] = {}  # entry name → its phrases, as answers meet them
         self._items: dict[str, list[tuple[str, ...]]] = {}  # a listed item's words → the bullet's entries
@@ -85,8 +94,9 @@ class Bullets:
     def first(self, question: str, found: Retrieval) -> Retrieval:
         """`found` with the entries of the bullet the question names first, in retrieval order."""
         asked = _phrase(self._terms(question))
-        paths = set(self._named(asked, question))
-        if not paths or not found.entries or found.entries[0].chunk.path in paths:
+        ordered = self._named(asked, question)  # in the roadmap's order
+        paths = set(ordered)
+        if not paths or (found.entries and found.entries[0].chunk.path in paths):
             return found
         thing = item_words(subject(question))
         if any(
@@ -96,6 +106,9 @@ class Bullets:
         ):
             return found  # another entry is named outright, or defines the thing asked about ("PCA")
         named = [hit for hit in found.entries if hit.chunk.path in paths]
+        close = any(hit.score >= ENTRY_RELEVANCE for hit in found.entries)
+        if not named and not close and self._fetch is not None:  # "what are DDPMs?" found PCI DSS
+            named = self._fetch(ordered[:FETCHED], found.vector)
         if not named:
             return found
         rest = [hit for hit in found.entries if hit.chunk.path not in paths]
@@ -115,7 +128,8 @@ def _defined(hit: Hit) -> set[str]:
 
 def listed(roadmap: str) -> list[str]:
     """The items a roadmap bullet lists, as `item_words`: those in parentheses, with the bullet's
-    last word too ("orthogonal matrix"), and those of a list after an optional "Label:"."""
+    last word too ("orthogonal matrix"), one alone being a short name ("Denoising Diffusion
+    Probabilistic Models (DDPMs)"), and those of a list after an optional "Label:"."""
     found: list[str] = []
     main = _ASIDE.sub("", roadmap).strip(" .")
     head = item_words(main).rpartition(" ")[2]
@@ -124,7 +138,7 @@ def listed(roadmap: str) -> list[str]:
     for text, noun in lists:
         items = [item_words(part) for part in _ITEM_SPLIT.split(text)]
         items = [item for item in items if item and item not in _NOT_ITEMS]
-        if len(items) < 2:  # a one-item bullet is the bullet itself ("Optimization.")
+        if len(items) < 2 and not noun:  # a one-item bullet is the bullet itself ("Optimization.")
             continue
         for item in items:
             if len(item.split()) <= MAX_ITEM_WORDS:

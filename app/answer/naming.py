@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*[+#]*")  # "W&B", "t-test", "C++", "C#"
 
 _SUBJECT = [
     re.compile(r"^(what|who)\s+(is|are|was|were)\s+(?P<s>.+)$", re.I),

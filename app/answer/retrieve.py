@@ -257,6 +257,22 @@ class Retriever:
             found.append(Hit(first, best, "\n".join(c.text for c in rest)))
         return Retrieval(hits, found, vector)
 
+    def entries_at(self, paths: Sequence[tuple[str, ...]], vector: Sequence[float] | None) -> list[Hit]:
+        """The topic entries at `paths` as hits, scored against the query's `vector` (0 without
+        one): for entries the question names that the search did not rank."""
+        corpus = self.refresh()
+        found = [(path, corpus.entries[path]) for path in paths if path in corpus.entries]
+        if not found:
+            return []
+        scores = [0.0] * len(found)
+        if vector is not None:
+            rows = self.embeddings.embed_documents([embed_text(p, chunks[0].text) for p, chunks in found])
+            scores = [float(sum(a * b for a, b in zip(row, vector))) for row in rows]
+        return [
+            Hit(chunks[0], score, "\n".join(c.text for c in chunks[1:]))
+            for (_, chunks), score in zip(found, scores)
+        ]
+
     def lexical_coverage(self, query: str) -> float:
         """Share of the query's information (IDF-weighted terms) that the corpus contains.
 
