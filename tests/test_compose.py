@@ -70,6 +70,9 @@ COMPARISONS = [
     ("How does a random forest differ from a decision tree?", ("random forest", "decision tree")),
     # A proper name closing the last side is not a head word the others share.
     ("How is Spark different from Hadoop MapReduce?", ("Spark", "Hadoop MapReduce")),
+    ("How do I choose between SQL and NoSQL?", ("SQL", "NoSQL")),
+    ("Should I use Flask or FastAPI?", ("Flask", "FastAPI")),
+    ("Do I use the mean or the median for skewed data?", ("mean", "median")),
 ]
 
 
@@ -80,7 +83,12 @@ def test_comparisons_name_their_sides_as_learners_ask_them(question: str, sides:
 
 @pytest.mark.parametrize(
     "question",
-    ["What is gradient descent?", "Explain precision and recall", "What are the pros and cons of Docker?"],
+    [
+        "What is gradient descent?",
+        "Explain precision and recall",
+        "What are the pros and cons of Docker?",
+        "Should I use dropout?",
+    ],
 )
 def test_questions_that_do_not_compare_have_no_sides(question: str) -> None:
     assert comparison(question) is None

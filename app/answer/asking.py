@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-# A comparison names its sides after "difference between", around "vs", or as "X rather than Y".
+# A comparison names its sides after "difference between" or "choose between", around "vs", as
+# "X rather than Y", or in "should I use X or Y?".
 _COMPARE = (
     re.compile(
         r"\b(?:differences?|distinguish|compare|comparison|contrast)\s+(?:between\s+|of\s+)?(?P<sides>.+)",
@@ -20,6 +21,11 @@ _COMPARE = (
     ),
     re.compile(
         r"^(?:how|in what ways?)\s+(?:does|do|is|are)\s+(?P<sides>.+?\s+differ(?:ent)?\s+from\s+.+)", re.I
+    ),
+    re.compile(r"\b(?:choose|choosing|pick|picking|decide|deciding)\s+between\s+(?P<sides>.+)", re.I),
+    re.compile(
+        r"^(?:should\s+I|do\s+I|would\s+you)\s+(?:use|pick|choose|learn)\s+(?P<sides>[^,?]+?\s+or\s+[^,?]+)\?*$",
+        re.I,
     ),
 )
 _SIDE_SPLIT = re.compile(
