@@ -209,10 +209,9 @@ def explain(
     off_point = [r < floor and id(e) not in sides for (e, _, _), r in zip(pool, relevance)]
     chosen = []
     for entry in entries[:openers]:
-        first = next((i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"), None)
-        if first is not None:
-            own = [i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"]
-            chosen.append(own[defining(question, [pool[i][2] for i in own])] if openers == 1 else first)
+        own = [i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"]
+        if own:  # for one topic, the sentence that defines what is asked ("what is a dead ReLU?")
+            chosen.append(own[defining(question, [pool[i][2] for i in own]) if openers == 1 else 0])
     words = sum(len(pool[i][2].split()) for i in chosen)
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
     defined = {terms[i] for i in chosen} - {""}

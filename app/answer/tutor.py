@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from app.answer import compose, coverage
 from app.answer.citations import attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
+from app.answer.naming import subject
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first
 from app.answer.vectors import SentenceVectors
 from app.core.errors import TutorError
@@ -342,7 +343,7 @@ class Tutor:
         """ "The roadmap does not cover X; the closest it has is Y (its section)"."""
         section = " › ".join(compose.bare(p) for p in closest.chunk.path[1:-1])
         return self.related_prompt.render(
-            subject=coverage.subject(question) or "that topic",
+            subject=subject(question) or "that topic",
             closest=closest.chunk.path[-1],
             section=section,
         ).strip()
