@@ -306,7 +306,7 @@ def _series(titles: list[str], most: int = 2) -> str:
 
 
 _OPENER_WORDS = (
-    "a an the if in on at to for from with when where while after before during given suppose "
+    "a an the if in of on at to for from with when where while after before during given suppose "
     "imagine say one two three many most some each every this that these those it you we they"
 )
 _COMMON_OPENERS = frozenset(_OPENER_WORDS.split())
