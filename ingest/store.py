@@ -165,6 +165,12 @@ class Store:
         ]
         return sorted(chunks, key=lambda c: (c.source, c.order, c.id))
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of the chunks `ids`, by id (ids not stored are left out)."""
+        result = self.collection.get(ids=list(ids), include=["embeddings"])
+        embeddings = result["embeddings"] if result["embeddings"] is not None else []
+        return {cid: [float(x) for x in vector] for cid, vector in zip(result["ids"], embeddings)}
+
     def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """The k nearest chunk ids with their cosine similarity, best first."""
         result = self.collection.query(

@@ -41,6 +41,7 @@ def test_chunks_round_trip_with_their_path(store: Store) -> None:
         StoredChunk("b", "other.md", ("Other",), "- Second.", "section", 7),
     ]
     assert store.ids_by_source() == {"notes.md": {"a"}, "other.md": {"b"}}
+    assert store.vectors(["b", "missing"]) == {"b": [0.0, 1.0, 0.0]}
 
 
 def test_adding_the_same_id_again_replaces_it(store: Store) -> None:

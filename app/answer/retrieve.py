@@ -258,20 +258,22 @@ class Retriever:
         return Retrieval(hits, found, vector)
 
     def entries_at(self, paths: Sequence[tuple[str, ...]], vector: Sequence[float] | None) -> list[Hit]:
-        """The topic entries at `paths` as hits, scored against the query's `vector` (0 without
-        one): for entries the question names that the search did not rank."""
+        """The topic entries at `paths` as hits, scored as `retrieve` scores them (their best
+        chunk's cosine to the query's `vector`, from the stored vectors; 0 without one): for
+        entries the question names that the search did not rank."""
+        import numpy as np
+
         corpus = self.refresh()
-        found = [(path, corpus.entries[path]) for path in paths if path in corpus.entries]
+        found = [corpus.entries[path] for path in paths if path in corpus.entries]
         if not found:
             return []
-        scores = [0.0] * len(found)
-        if vector is not None:
-            rows = self.embeddings.embed_documents([embed_text(p, chunks[0].text) for p, chunks in found])
-            scores = [float(sum(a * b for a, b in zip(row, vector))) for row in rows]
-        return [
-            Hit(chunks[0], score, "\n".join(c.text for c in chunks[1:]))
-            for (_, chunks), score in zip(found, scores)
-        ]
+        stored = {} if vector is None else corpus.store.vectors([c.id for chunks in found for c in chunks])
+        query = np.asarray([] if vector is None else vector, dtype=float)
+
+        def score(chunks: list[StoredChunk]) -> float:
+            return max((float(np.dot(stored[c.id], query)) for c in chunks if c.id in stored), default=0.0)
+
+        return [Hit(chunks[0], score(chunks), "\n".join(c.text for c in chunks[1:])) for chunks in found]
 
     def lexical_coverage(self, query: str) -> float:
         """Share of the query's information (IDF-weighted terms) that the corpus contains.
