@@ -1,13 +1,14 @@
 """Study plans at scale: `python -m evals.plan_bench [N]`.
 
-N random learner profiles (a track or one to three units as the goal, up to 40
-known units and 30 known topics, 3-20 h a week, 4-26 weeks; seeded, so the
-same every run) are planned on the shipped curriculum and checked with the plan
-suite's scorer: weeks over budget, prerequisite violations counting essentials,
-known topics scheduled. Prints those counts, how many plans took the fast
-track, when learners who know Python reach their first goal topic (the
-planner's aim: by week 3), and the time a plan takes (what the full path and the goal take is
-measured by laying out the routes again, so it costs more than one layout).
+N random learner profiles (a track or one to three units as the goal, half of
+those naming one topic of a unit, up to 40 known units and 30 known topics,
+3-20 h a week, 4-26 weeks; seeded, so the same every run) are planned on the
+shipped curriculum and checked with the plan suite's scorer: weeks over
+budget, prerequisite violations counting essentials, known topics scheduled.
+Prints those counts, how many plans took the fast track, when learners who know
+Python reach their first goal topic (the planner's aim: by week 3), and the time
+a plan takes (what the full path and the goal take is measured by laying out the
+routes again, so it costs more than one layout).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from evals.suites import plan_rules
 
 
 def profiles(curriculum: Curriculum, count: int, seed: int = 0):
-    """(goal, targets, known, hours a week, weeks, start) for `count` random learners."""
+    """(goal, targets, known, hours a week, weeks, start, focus) for `count` random learners."""
     rng = random.Random(seed)
+    naming = random.Random(seed + 1)  # its own stream: the profiles stay those of earlier runs
     units = sorted(curriculum.hours)
     topics = sorted(n.id for n in curriculum.tree.nodes.values() if n.kind == "topic")
     for _ in range(count):
@@ -40,6 +42,9 @@ def profiles(curriculum: Curriculum, count: int, seed: int = 0):
             goal = ", ".join(targets)
         known = set(rng.sample(units, rng.randint(0, 40))) | set(rng.sample(topics, rng.randint(0, 30)))
         hours = round(rng.uniform(3, 20) * 2) / 2
+        own = [t for t in curriculum.syllabus.topics(targets[0]) if t != targets[0]]
+        named = goal not in curriculum.tracks and own and naming.random() < 0.5
+        focus = [naming.choice(own)] if named else []
         yield (
             goal,
             targets,
@@ -47,6 +52,7 @@ def profiles(curriculum: Curriculum, count: int, seed: int = 0):
             hours,
             rng.randint(4, 26),
             date(2027, 1, 4) + timedelta(weeks=rng.randint(0, 52)),
+            focus,
         )
 
 
@@ -59,12 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     python = curriculum.tree.find("Python")
     late: list[tuple[str, float]] = []  # (mode, hours a week) of Python learners reaching a goal after week 3
     pythonists = 0
-    for goal, targets, known, hours, span, start in profiles(curriculum, count):
+    focused = 0
+    for goal, targets, known, hours, span, start, focus in profiles(curriculum, count):
         began = time.perf_counter()
-        plan = make_plan(curriculum, goal, targets, known, hours, span, start)
+        plan = make_plan(curriculum, goal, targets, known, hours, span, start, focus=focus)
+        focused += bool(plan.focus)
         seconds.append(time.perf_counter() - began)
         data = plan.to_json()
-        found = plan_violations(data["weeks"], plan_rules(curriculum, known), hours)
+        found = plan_violations(data["weeks"], plan_rules(curriculum, known, plan.focus), hours)
         counts = {k: counts[k] + found[k] for k in counts}
         weeks += len(plan.weeks)
         fast += plan.mode == "fast-track"
@@ -73,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             first = goal_progress(data["weeks"], plan.goals)["first_week"]
             if first is None or first > 3:
                 late.append((plan.mode, hours))
-    print(f"{count} random profiles, {weeks} weeks, {fast} on the fast track")
+    print(f"{count} random profiles ({focused} naming a topic), {weeks} weeks, {fast} on the fast track")
     print(
         f"{counts['budget']} weeks over budget, {counts['prerequisite']} prerequisite violations "
         f"(essentials counted), {counts['known']} known topics scheduled"

@@ -140,7 +140,7 @@ def plans(parts: Parts, split: str, limit: int | None, progress: Progress):
         )
         plan = plan_or_first_choice(planner, request)
         data = plan.to_json()
-        rules = plan_rules(planner.curriculum, planner.known(request.known))
+        rules = plan_rules(planner.curriculum, planner.known(request.known), plan.focus)
         counts = scorers.plan_violations(data["weeks"], rules, profile.hours_per_week)
         learned: dict[str, float] = defaultdict(float)
         for week in data["weeks"]:
@@ -216,14 +216,18 @@ def plan_or_first_choice(planner, request):
         return planner.plan(replace(request, goal=unclear.candidates[0].id))
 
 
-def plan_rules(curriculum, known: set[str]) -> scorers.PlanRules:
-    """The rules a learner's plan must keep, from the curriculum and what the learner knows."""
+def plan_rules(
+    curriculum, known: set[str], focus: dict[str, tuple[str, ...]] | None = None
+) -> scorers.PlanRules:
+    """The rules a learner's plan must keep, from the curriculum, what the learner knows and the
+    plan's focus (`Plan.focus`: goal units meant as some of their topics, which need only what
+    those topics need)."""
     from app.plan.route import Router
 
     topics = {t for node in known for t in curriculum.topics_of(node)}
-    router = Router(curriculum, topics)
+    router = Router(curriculum, topics, focus)
     return scorers.PlanRules(
-        prerequisites=curriculum.prerequisites,
+        prerequisites={u: router.prerequisites(u) for u in curriculum.prerequisites},
         needs={u: e.needs for u, e in curriculum.essentials.items()},
         hours={u: sum(p.tenths for p in router.course(u)) / 10 for u in curriculum.hours},
         essentials={u: sum(p.tenths for p in router.essentials(u)) / 10 for u in curriculum.essentials},

@@ -83,7 +83,8 @@ def test_plan_json_matches_the_contract(tutor_cli, tmp_path: Path, shipped_curri
     assert result.stderr == ""
     (line,) = result.stdout.splitlines()
     plan = json.loads(line)
-    # The contract's keys, and those added since (the route, what the goal takes, the goal topics).
+    # The contract's keys, and those added since (the route, what the goal takes, the goal topics,
+    # the topics a goal names in its units).
     assert set(plan) == {
         "goal",
         "targets",
@@ -93,8 +94,9 @@ def test_plan_json_matches_the_contract(tutor_cli, tmp_path: Path, shipped_curri
         "mode",
         "feasibility",
         "goals",
+        "focus",
     }
-    assert plan["mode"] == "fast-track" and plan["goals"] == plan["targets"]
+    assert plan["mode"] == "fast-track" and plan["goals"] == plan["targets"] and plan["focus"] == []
     assert plan["feasibility"]["full_path_hours"] > 48 and plan["feasibility"]["mode"] == "fast-track"
     assert plan["goal"] == "mlops-engineer"
     assert plan["targets"] == list(shipped_curriculum.tracks["mlops-engineer"].targets)

@@ -197,6 +197,21 @@ def test_a_valid_file_expands_sections_and_areas(mini_tree: SkillTree, tmp_path:
     assert [p.name for p in curriculum.syllabus.pieces("basics/version-control/reviews")] == ["Pull requests"]
 
 
+def test_a_topic_needs_only_what_its_unit_builds_on(mini_tree: SkillTree, tmp_path: Path) -> None:
+    base = HOURS + "prerequisites:\n  basics/version-control: [basics/python]\n" + ESSENTIALS
+    git = "basics/version-control/git"
+    loaded = load(mini_tree, tmp_path, base + f"topic_prerequisites:\n  {git}/branches: []\n")
+    assert loaded.topic_prerequisites == {f"{git}/branches": set()}
+    assert loaded.prerequisites_of(git) == {"basics/python"}
+    assert loaded.prerequisites_of(git, [f"{git}/branches"]) == set()
+    for extra, problem in (
+        (f"  {git}/branches: [soft-skills]", "'soft-skills' is not something"),
+        (f"  {git}: []", f"{git!r} is not a topic"),
+    ):
+        with pytest.raises(CurriculumError, match=problem):
+            load(mini_tree, tmp_path, base + "topic_prerequisites:\n" + extra + "\n")
+
+
 @pytest.mark.parametrize(
     ("essentials", "problem"),
     [

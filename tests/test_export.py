@@ -1,4 +1,4 @@
-"""app/plan/export.py: the Markdown checklist and the .ics calendar of a plan."""
+"""app/plan/export.py and Plan.to_json: the JSON, the Markdown checklist and the .ics calendar of a plan."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.plan.skills import SkillTree
 
 START = date(2027, 1, 4)
 INTEGRAL = "mathematics-and-statistics/calculus/integral-calculus"
+CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +126,45 @@ def test_ics_sessions_are_evenings_of_at_most_two_hours_when_the_week_allows(pla
     assert [e.decoded("dtstart") for e in week_one] == [datetime(2027, 1, 4 + n, 18, 0) for n in range(4)]
     assert all(e.decoded("dtend") - e.decoded("dtstart") <= timedelta(hours=2) for e in week_one)
     assert "Domain Knowledge (7.5 h)" in str(week_one[0]["description"])
+
+
+def test_to_json_matches_the_contract(curriculum: Curriculum) -> None:
+    plan = make_plan(curriculum, "mlops-engineer", [CORE_LANGUAGES], set(), 6, 2, START)
+    data = plan.to_json()
+    path = ["1 Programming and Software Engineering", "1. Programming Languages", "Core Languages"]
+    # The keys every consumer relies on, with their meaning unchanged...
+    assert data["goal"] == "mlops-engineer" and data["targets"] == [CORE_LANGUAGES]
+    assert [(w["week"], w["start"], w["hours"]) for w in data["weeks"]] == [
+        (1, "2027-01-04", 6.0),
+        (2, "2027-01-11", 6.0),
+    ]
+    items = [
+        {k: i[k] for k in ("topic_id", "title", "path", "hours", "kind")}
+        for w in data["weeks"]
+        for i in w["items"]
+    ]
+    assert items == [
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "path": path, "hours": 6.0, "kind": "learn"},
+        {
+            "topic_id": CORE_LANGUAGES,
+            "title": "Review: Core Languages",
+            "path": path,
+            "hours": 0.6,
+            "kind": "review",
+        },
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "path": path, "hours": 5.4, "kind": "learn"},
+    ]
+    assert [{k: u[k] for k in ("topic_id", "title", "hours")} for u in data["unscheduled"]] == [
+        {"topic_id": CORE_LANGUAGES, "title": "Core Languages", "hours": 18.6}
+    ]
+    assert data["total_hours"] == 12.0
+    # ... and what was added: the route, what the goal takes, each week's aim, sub-topics and check.
+    assert (data["mode"], data["goals"], data["focus"]) == ("fast-track", [CORE_LANGUAGES], [])
+    assert data["feasibility"]["full_path_hours"] > 30 and data["feasibility"]["mode"] == "fast-track"
+    first = data["weeks"][0]
+    assert first["serves"] == [CORE_LANGUAGES]
+    assert first["items"][0]["covers"] == ["Python data types", "Control structures"]
+    assert first["items"][0]["topics"] == [f"{CORE_LANGUAGES}/python"]
+    assert first["items"][0]["serves"] == CORE_LANGUAGES
+    assert set(first["checkpoint"]) == {"text", "answer", "about"}
+    assert data["unscheduled"][0]["kind"] == "learn"

@@ -144,3 +144,21 @@ def test_vectors_are_cached_per_model_and_texts(tmp_path: Path) -> None:
     assert again.resolve("run my models on a cluster").targets == [KUBERNETES]
     assert (embedder.embedded, second_embedder.embedded) == (1, 0)
     assert len(list(tmp_path.glob("goal-vectors-*.npy"))) == 1
+
+
+def test_a_goal_naming_a_topic_of_its_unit_focuses_on_it() -> None:
+    found = GoalResolver(shipped())
+    advanced = "machine-learning-and-deep-learning/advanced-machine-learning"
+    spark = "data-engineering/big-data-ecosystem/distributed-systems"
+    gans = "machine-learning-and-deep-learning/generative-models"
+    assert found.topics_named("reinforcement learning for game agents", advanced) == (
+        f"{advanced}/reinforcement-learning",
+    )
+    assert found.topics_named("RL for game agents", advanced) == (f"{advanced}/reinforcement-learning",)
+    assert found.topics_named("process big data with Spark", spark) == (f"{spark}/apache-spark",)
+    assert found.topics_named("train GANs", gans) == (f"{gans}/generative-adversarial-networks-gans",)
+    # Naming the unit itself, or none of its topics, or all of them: the whole unit.
+    assert found.topics_named("advanced machine learning such as reinforcement learning", advanced) == ()
+    assert found.topics_named("smarter game agents", advanced) == ()
+    everything = "ensemble methods, reinforcement learning and active learning"
+    assert found.topics_named(everything, advanced) == ()

@@ -9,10 +9,12 @@ import pytest
 
 from app.answer.tutor import Turn
 from app.core.errors import TutorError
+from app.core.resources import seeds_dir
 from app.plan.chat import ASK_PREFIX, CHOOSE_PREFIX, PlanChat, is_plan_request, parse, pick
 from app.plan.curriculum import Curriculum
 from app.plan.planner import StudyPlanner
 from app.plan.skills import SkillTree
+from ingest.entries import load_entries
 
 CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
 FIRST = "Can you make me a study plan to become an MLOps engineer?"
@@ -138,7 +140,7 @@ def test_asks_then_plans_from_the_follow_up(chat: PlanChat, curriculum: Curricul
     assert all(w.hours <= 6.0 for w in plan.weeks)
     assert plan.weeks[0].start.weekday() == 0  # next Monday
     assert reply.text.startswith(
-        f"Here is a 8-week plan for **MLOps engineer** at up to 6 h a week ({plan.total_hours:g} h"
+        f"Here is an 8-week plan for **MLOps engineer** at up to 6 h a week ({plan.total_hours:g} h"
     )
     assert "| week | starts | hours | toward | what to cover |" in reply.text
     assert plan.feasibility.summary(6, 8) in reply.text  # what the full path takes, and the choice
@@ -199,6 +201,20 @@ def test_an_unclear_goal_is_asked_back_and_the_pick_planned(curriculum: Curricul
     assert reply.plan.hours_per_week == 5 and len(reply.plan.weeks) <= 4
     # A reply that names none of them is read as a new request.
     assert pick("the other one", ()) is None
+
+
+def test_a_reading_offered_as_a_topic_is_planned_as_that_topic(curriculum: Curriculum, embeddings) -> None:
+    """Asked back, a unit reading narrowed to the topic the goal names keeps it when picked."""
+    entries = load_entries(seeds_dir() / "topics")
+    chat = PlanChat(StudyPlanner(curriculum, embeddings=lambda: embeddings, entries=entries))
+    first = "make me a study plan for reinforcement learning for game agents, 6 hours a week for 8 weeks"
+    ask = chat.reply(first)  # Advanced ML, or the ML fundamentals that list reinforcement learning
+    rl = "machine-learning-and-deep-learning/advanced-machine-learning/reinforcement-learning"
+    assert ask.plan is None and f"`{rl}`" in ask.text, ask.text
+    picked = next(line.split(".")[0] for line in ask.text.splitlines() if f"`{rl}`" in line)
+    reply = chat.reply(picked, [Turn(first, ask.text)])
+    assert reply.plan is not None and reply.plan.focus == {rl.rsplit("/", 1)[0]: (rl,)}
+    assert reply.text.startswith("Here is an 8-week plan for **") and "Reinforcement Learning" in reply.text
 
 
 def test_a_date_that_does_not_exist(chat: PlanChat) -> None:

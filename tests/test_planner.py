@@ -213,6 +213,26 @@ def test_free_text_names_units(embedded) -> None:
     assert loads == [1]
 
 
+def test_free_text_naming_a_topic_of_its_unit_plans_that_topic(embedded) -> None:
+    planner, _ = embedded
+    advanced = "machine-learning-and-deep-learning/advanced-machine-learning"
+    inference = "cloud-computing-and-mlops/model-deployment/real-time-vs-batch-inference"
+    assert planner.goal_of("reinforcement learning for game agents") == (
+        [advanced],
+        [f"{advanced}/reinforcement-learning"],
+    )
+    # Naming Batch while meaning Real-Time almost as much: the whole unit.
+    assert planner.goal_of("nightly batch scoring vs a low-latency api, which one do i need") == (
+        [inference],
+        [],
+    )
+    plan = planner.plan(request(goal="reinforcement learning for game agents", weeks=20))
+    assert plan.focus == {advanced: (f"{advanced}/reinforcement-learning",)}
+    assert "machine-learning-and-deep-learning/model-evaluation-and-validation" not in {
+        i.topic_id for w in plan.weeks for i in w.items
+    }
+
+
 def test_free_text_that_matches_nothing(embedded) -> None:
     planner, _ = embedded
     with pytest.raises(TutorError) as error:

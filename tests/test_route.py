@@ -237,3 +237,64 @@ def test_probability_and_statistics_in_four_weeks_is_about_them(curriculum: Curr
     assert goal_hours(plan) / work_hours(plan) >= 0.75
     # Nothing of Core Languages: the maths does not need Python first.
     assert CORE_LANGUAGES not in {i.topic_id for w in plan.weeks for i in w.items}
+
+
+# --- a goal that names a topic of its unit ------------------------------------------------
+
+ADVANCED_ML = "machine-learning-and-deep-learning/advanced-machine-learning"
+REINFORCEMENT = f"{ADVANCED_ML}/reinforcement-learning"
+MODEL_EVALUATION = "machine-learning-and-deep-learning/model-evaluation-and-validation"
+
+
+def test_a_goal_topic_needs_only_what_it_needs(curriculum: Curriculum) -> None:
+    """Reinforcement learning (a topic of Advanced Machine Learning) needs stochastic processes and
+    deep learning, not the model evaluation and classification that ensembles need."""
+    from evals.scorers import plan_violations
+    from evals.suites import plan_rules
+
+    assert MODEL_EVALUATION in curriculum.prerequisites[ADVANCED_ML]
+    whole = Router(curriculum, set())
+    focused = Router(curriculum, set(), {ADVANCED_ML: (REINFORCEMENT,)})
+    assert MODEL_EVALUATION in whole.needed([ADVANCED_ML])
+    assert MODEL_EVALUATION not in focused.needed([ADVANCED_ML])
+    assert {p.topic for p in focused.course(ADVANCED_ML)} == {REINFORCEMENT}
+
+    for hours, weeks in ((14, 16), (6, 4)):  # the full path fits; the fast track
+        plan = make_plan(curriculum, "rl", [ADVANCED_ML], set(), hours, weeks, START, focus=[REINFORCEMENT])
+        assert plan.focus == {ADVANCED_ML: (REINFORCEMENT,)}
+        units = {i.topic_id for w in plan.weeks for i in w.items}
+        assert MODEL_EVALUATION not in units
+        goal_topics = {t for w in plan.weeks for i in w.items if i.topic_id == ADVANCED_ML for t in i.topics}
+        assert goal_topics <= {REINFORCEMENT}
+        data = plan.to_json()
+        assert data["focus"] == [REINFORCEMENT]
+        assert "Reinforcement Learning" in plan.goal_labels[0]
+        rules = plan_rules(curriculum, set(), plan.focus)
+        assert plan_violations(data["weeks"], rules, hours)["prerequisite"] == 0
+        # Judged by the whole unit's prerequisites, the same plan would break them: the focus matters.
+        if goal_topics:
+            assert plan_violations(data["weeks"], plan_rules(curriculum, set()), hours)["prerequisite"] > 0
+
+
+def test_a_focus_is_dropped_where_another_goal_needs_the_whole_unit(curriculum: Curriculum) -> None:
+    assert Router.focused(curriculum, [CORE_LANGUAGES], [PYTHON]) == {CORE_LANGUAGES: (PYTHON,)}
+    # Docker builds on Core Languages, so Core Languages is needed whole.
+    assert DOCKER in curriculum.closure({DOCKER}) and CORE_LANGUAGES in curriculum.closure({DOCKER})
+    assert Router.focused(curriculum, [CORE_LANGUAGES, DOCKER], [PYTHON]) == {}
+    # A topic outside the targets, or not a topic, is no focus.
+    assert Router.focused(curriculum, [DOCKER], [PYTHON, CORE_LANGUAGES]) == {}
+
+
+def test_a_named_topic_is_the_goal_not_its_whole_unit(curriculum: Curriculum) -> None:
+    planner = StudyPlanner(curriculum)
+    assert planner.goal_of("Python") == ([CORE_LANGUAGES], [PYTHON])
+    assert planner.goal_of("Core Languages") == ([CORE_LANGUAGES], [])
+    plan = planner.plan(planner_request("Python"), today=START)
+    covered = {t for w in plan.weeks for i in w.items if i.kind == "learn" for t in i.topics}
+    assert covered == {PYTHON}
+
+
+def planner_request(goal: str):
+    from app.plan.planner import PlanRequest
+
+    return PlanRequest(goal, 10, weeks=8)

@@ -165,8 +165,10 @@ def pick(message: str, offered: Sequence[Candidate]) -> Candidate | None:
 
 def plan_markdown(plan: Plan, known: Sequence[str] = (), unknown: Sequence[str] = ()) -> str:
     """A short chat reply: what the goal takes, the weeks as a table, what did not fit, and exports."""
+    weeks = len(plan.weeks)
+    article = "an" if str(weeks).startswith("8") or weeks in (11, 18) else "a"  # "an 8-week", "an 11-week"
     lines = [
-        f"Here is a {len(plan.weeks)}-week plan for **{plan.goal}** at up to "
+        f"Here is {article} {weeks}-week plan for **{plan.goal}** at up to "
         f"{plan.hours_per_week:g} h a week ({plan.total_hours:g} h scheduled)."
     ]
     if plan.feasibility is not None:

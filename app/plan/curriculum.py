@@ -8,6 +8,12 @@ share of the unit's hours they take, and which of its own prerequisites they
 need. A broken data file is a bug in the project, so it fails loudly with what
 is wrong. The syllabus (`app.plan.syllabus`) splits the hours into the named
 pieces weeks list.
+
+A goal can be one topic of a unit ("reinforcement learning", a topic of
+Advanced Machine Learning). Learned on its own, a topic may need less than its
+unit (reinforcement learning needs no model evaluation, which ensembles do):
+`topic_prerequisites` says so, for the topics where it matters, and never names
+more than the unit itself builds on.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ class Curriculum:
     tracks: dict[str, Track]
     essentials: dict[str, Essentials] = field(default_factory=dict)  # prerequisite unit id → essentials
     syllabus: Syllabus = field(default=None)  # type: ignore[assignment]  # set by load()
+    topic_prerequisites: dict[str, set[str]] = field(default_factory=dict)  # topic id → unit ids
 
     @classmethod
     def load(
@@ -112,9 +119,20 @@ class Curriculum:
             raise CurriculumError(f"{path}: prerequisite cycle: {' → '.join(exc.args[1])}") from exc
         syllabus = Syllabus.build(tree, hours, entries)
         essentials = _essentials(tree, data.get("essentials") or {}, prerequisites, syllabus, problems)
+        curriculum = cls(tree, hours, prerequisites, tracks, essentials, syllabus)
+        curriculum.topic_prerequisites = _topic_prerequisites(
+            curriculum, data.get("topic_prerequisites") or {}, problems
+        )
         if problems:
             raise CurriculumError(f"{path}: " + "; ".join(problems[:10]))
-        return cls(tree, hours, prerequisites, tracks, essentials, syllabus)
+        return curriculum
+
+    def prerequisites_of(self, unit: str, focus: Collection[str] = ()) -> set[str]:
+        """What `unit` needs first; learned only as the topics `focus` (a goal naming them),
+        what those topics need (`topic_prerequisites`, else the unit's own prerequisites)."""
+        if not focus:
+            return self.prerequisites.get(unit, set())
+        return {p for topic in focus for p in self.topic_prerequisites.get(topic, self.prerequisites[unit])}
 
     def topics_of(self, node_id: str) -> list[str]:
         """The topic ids a node stands for: a topic itself, else every topic of its units."""
@@ -175,6 +193,29 @@ class Curriculum:
             return [self.tree.label(u) for u in sorted(units, key=position.__getitem__)[:most]]
 
         return titles(self.prerequisites.get(unit, ())), titles(after)
+
+
+def _topic_prerequisites(curriculum: Curriculum, data: dict, problems: list[str]) -> dict[str, set[str]]:
+    """The topic_prerequisites block, checked: topics of units, needing only what their unit
+    builds on (its prerequisites or what lies behind them)."""
+    tree = curriculum.tree
+    found: dict[str, set[str]] = {}
+    for topic, needs in data.items():
+        topic = str(topic)
+        where = f"topic_prerequisites of {topic}"
+        if topic not in tree or tree[topic].kind != "topic":
+            problems.append(f"{where}: {topic!r} is not a topic")
+            continue
+        unit = tree.unit_of(topic)[0]
+        behind = curriculum.closure(curriculum.prerequisites[unit]) - {unit}
+        units: set[str] = set()
+        for need in needs or []:
+            named = tree.unit_of(str(need)) if str(need) in tree else []
+            if not named or not set(named) <= behind:
+                problems.append(f"{where}: {need!r} is not something {unit!r} builds on")
+            units.update(named)
+        found[topic] = units
+    return found
 
 
 def _essentials(

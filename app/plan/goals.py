@@ -13,19 +13,22 @@ The best candidate is taken when it is clearly best. When it is weak, or a
 candidate from another part of the roadmap comes close, the learner is asked
 to pick among the top few instead of getting a guess; when nothing comes close
 to the goal, the roadmap does not cover it.
+
+A goal that names a topic of its unit and not the unit itself ("reinforcement
+learning" in Advanced Machine Learning, "Spark" in Distributed Systems) has that
+topic as its *focus*: the plan learns the topic, not the whole unit.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.plan.curriculum import Curriculum
+from app.plan.goal_index import GoalIndex
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
     from app.plan.skills import Node
     from ingest.entries import Entry
 
-log = logging.getLogger(__name__)
 NONE_BELOW = 0.25  # a best score under this: the roadmap does not cover the goal
 WEAK_BELOW, WEAK_LEXICAL = 0.40, 2.5  # ... nor does a weak one whose words barely occur in it (raw BM25)
 SURE_FROM = 0.52  # a best score under this is asked about
@@ -44,6 +46,7 @@ ROLE_BOOST = 0.05  # tracks gain this when the goal speaks of a role ("become", 
 ROLE_PENALTY = 0.05  # ... and lose this when it does not
 LEXICAL_WEIGHT = 0.12  # BM25, scaled to 0..1 by the best score, weighs this much next to cosine
 CHOICES = 4  # candidates offered when asking
+FOCUS_MARGIN = 0.05  # a topic named is the goal's focus only this much closer than the unit's others
 _ROLE = re.compile(
     r"\b(engineers?|developers?|devs?|jobs?|careers?|roles?|become|becoming|interviews?|interviewing|hired"
     r"|transition(ing)?|switch(ing)?|profession)\b"
@@ -73,6 +76,7 @@ class Candidate:
     label: str  # what the learner sees when asked
     targets: tuple[str, ...]
     score: float = 0.0
+    focus: tuple[str, ...] = ()  # topic ids of the target units the goal names; () means whole units
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,10 @@ class Resolution:
     @property
     def targets(self) -> list[str]:
         return list(self.chosen.targets) if self.chosen else []
+
+    @property
+    def focus(self) -> list[str]:
+        return list(self.chosen.focus) if self.chosen else []
 
 
 def expand(text: str) -> str:
@@ -115,7 +123,7 @@ class GoalResolver:
         self._embeddings_factory = embeddings
         self._entries = list(entries)
         self._cache_dir = cache_dir
-        self._index: _Index | None = None
+        self._index: GoalIndex | None = None
 
     def named(self, goal: str) -> Resolution | None:
         """A track or topics named outright, or None when the goal is free text.
@@ -141,7 +149,11 @@ class GoalResolver:
                 return Resolution(goal, "ask", None, (*broader[: CHOICES - 1], own), 0.0)
         targets = tuple(dict.fromkeys(u for node_id in found for u in self.tree.unit_of(node_id)))
         label = ", ".join(self.tree[n].title for n in found)
-        chosen = Candidate(",".join(found), "unit", label, targets, 1.0)
+        # A topic named stands for itself ("Python"), unless its whole unit is named too.
+        focus = tuple(
+            n for n in found if self.tree[n].kind == "topic" and self.tree.unit_of(n)[0] not in found
+        )
+        chosen = Candidate(",".join(found), "unit", label, targets, 1.0, focus)
         return Resolution(goal, "named", chosen, (chosen,), 1.0)
 
     def _broader_elsewhere(self, node_id: str, title: str) -> list[Candidate]:
@@ -208,15 +220,61 @@ class GoalResolver:
         one_word = len(_WORD.findall(goal.lower())) == 1
         if best.score < SURE_FROM or close or one_word:
             offered = [best, *[c for c in rivals if c.score > best.score - 4 * MARGIN]][:CHOICES]
+            offered = [self._focused(goal, c, offered=True) for c in offered]
             return Resolution(goal, "ask", None, tuple(offered), best.score)
+        best = self._focused(goal, best)
         return Resolution(goal, "matched", best, tuple([best, *rivals][:CHOICES]), best.score)
+
+    def _focused(self, goal: str, candidate: Candidate, offered: bool = False) -> Candidate:
+        """A unit reading narrowed to the topics the goal names in it. Offered to pick from, it
+        goes by the topics' ids, so the goal named by the id picked keeps the focus."""
+        if candidate.kind != "unit" or not (focus := self.topics_named(goal, candidate.targets[0])):
+            return candidate
+        if not offered:
+            return replace(candidate, focus=focus)
+        label = f"{candidate.label} › {', '.join(self.tree[t].title for t in focus)}"
+        return replace(candidate, id=",".join(focus), label=label, focus=focus)
+
+    def topics_named(self, goal: str, unit: str) -> tuple[str, ...]:
+        """The topics of `unit` a goal names by their title (all its words, or a "/" alternative's,
+        or the short name in brackets), when it does not name the unit itself, and that are as
+        clearly closer to the goal in meaning than any topic of the unit it does not name ("batch
+        scoring vs a low-latency API" names Batch, but means Real-Time almost as much)."""
+        words = set(_words(expand(goal)))
+        node = self.tree[unit]
+        if set(_words(node.title)) <= words:
+            return ()
+        named, topics = [], [self.tree[c] for c in node.children if self.tree[c].kind == "topic"]
+        for topic in topics:
+            outside, _, inside = topic.title.partition("(")
+            names = [*outside.split("/"), inside.rstrip(")")] if inside else outside.split("/")
+            if any(set(w) <= words for w in map(_words, names) if w):
+                named.append(topic.id)
+        if not named or len(named) == len(topics):
+            return ()
+        if self.can_match:
+            closeness = self._closeness(goal, unit)
+            rival = max((closeness.get(t.id, -1.0) for t in topics if t.id not in named), default=-1.0)
+            named = [t for t in named if closeness.get(t, -1.0) >= rival + FOCUS_MARGIN]
+        return tuple(named)
+
+    def _closeness(self, goal: str, unit: str) -> dict[str, float]:
+        """Topic id → the goal's best cosine to one of that topic's texts in `unit`'s description."""
+        import numpy as np
+
+        index = self.index()
+        vector = np.asarray(index.embeddings.embed_query(expand(goal)))
+        found: dict[str, float] = {}
+        for n, topic in index.topic_texts.get(unit, ()):
+            found[topic] = max(found.get(topic, -1.0), float(index.vectors[n] @ vector))
+        return found
 
     def rank(self, goal: str) -> tuple[list[Candidate], float, float]:
         """(every candidate with its score, best first, ties in roadmap order; the best cosine alone;
         the best raw BM25)."""
         import numpy as np
 
-        index = self._index = self._index or _Index.build(self)
+        index = self.index()
         query = expand(goal)
         vector = np.asarray(index.embeddings.embed_query(query))
         dense = np.full(len(index.candidates), -1.0)
@@ -231,6 +289,14 @@ class GoalResolver:
         order = sorted(range(len(index.candidates)), key=lambda i: (-scores[i], i))
         return [_scored(index.candidates[i], float(scores[i])) for i in order], float(dense.max()), top
 
+    def index(self) -> GoalIndex:
+        """The candidates' vectors and BM25 index, built on first use."""
+        if self._index is None:
+            if self._embeddings_factory is None:
+                raise RuntimeError("free-text goals need the embedder (see can_match)")
+            self._index = GoalIndex.build(self._described(), self._embeddings_factory, self._cache_dir)
+        return self._index
+
     def _related(self, a: Candidate, b: Candidate) -> bool:
         """Whether picking `a` over `b` is no real choice: one holds the other's units."""
         small, big = sorted((set(a.targets), set(b.targets)), key=len)
@@ -240,10 +306,14 @@ class GoalResolver:
 
     def candidates(self) -> list[tuple[Candidate, list[str]]]:
         """(candidate, its texts) for every track, unit and section of several units."""
+        return [(c, [text for text, _ in texts]) for c, texts in self._described()]
+
+    def _described(self) -> list[tuple[Candidate, list[tuple[str, str]]]]:
+        """(candidate, its texts, each with the topic it describes or "")."""
         tree = self.tree
-        found: list[tuple[Candidate, list[str]]] = []
+        found: list[tuple[Candidate, list[tuple[str, str]]]] = []
         for track in self.curriculum.tracks.values():
-            texts = [f"{track.title}: {track.description}", f"{track.title} job"]
+            texts = [(f"{track.title}: {track.description}", ""), (f"{track.title} job", "")]
             found.append((Candidate(track.id, "track", f"Track: {track.title}", track.targets), texts))
         by_topic: dict[tuple[str, ...], list[Entry]] = {}
         for entry in self._entries:
@@ -251,16 +321,16 @@ class GoalResolver:
         for node in tree.nodes.values():
             units = tree.unit_of(node.id) if node.kind != "topic" else []
             if node.unit:
-                texts = [self.breadcrumb(node.id)]
+                texts = [(self.breadcrumb(node.id), "")]
                 for topic in (tree[c] for c in node.children if tree[c].kind == "topic"):
-                    texts.append(f"{node.title}: {topic.title}")
+                    texts.append((f"{node.title}: {topic.title}", topic.id))
                     for entry in by_topic.get(topic.path, []):
                         tools = f" ({', '.join(entry.tools)})" if entry.tools else ""
-                        texts.append(f"{entry.name}: {entry.roadmap}{tools}")
+                        texts.append((f"{entry.name}: {entry.roadmap}{tools}", topic.id))
                 found.append((Candidate(node.id, "unit", self.breadcrumb(node.id), (node.id,)), texts))
             elif node.kind in ("section", "subsection") and len(units) > 1:
                 titles = ", ".join(tree[u].title for u in units)
-                texts = [f"{self.breadcrumb(node.id)}: {titles}"]
+                texts = [(f"{self.breadcrumb(node.id)}: {titles}", "")]
                 found.append((Candidate(node.id, "section", self.breadcrumb(node.id), tuple(units)), texts))
         return found
 
@@ -275,76 +345,17 @@ class GoalResolver:
 
 
 def _scored(candidate: Candidate, score: float) -> Candidate:
-    return Candidate(candidate.id, candidate.kind, candidate.label, candidate.targets, round(score, 4))
+    return replace(candidate, score=round(score, 4))
 
 
-@dataclass
-class _Index:
-    """The candidates' text vectors (several per candidate) and a BM25 index (one document each)."""
-
-    candidates: list[Candidate]
-    owner: object  # numpy array: the candidate index of each vector
-    vectors: object
-    embeddings: Embeddings
-    bm25: object
-    stemmer: object
-    is_track: object  # numpy array: 1.0 for tracks
-
-    @classmethod
-    def build(cls, resolver: GoalResolver) -> _Index:
-        import bm25s
-        import numpy as np
-        import Stemmer
-
-        embeddings = resolver._embeddings_factory()  # type: ignore[misc]
-        pairs = resolver.candidates()
-        texts = [t for _, ts in pairs for t in ts]
-        owner = np.asarray([n for n, (_, ts) in enumerate(pairs) for _ in ts])
-        vectors = _cached_vectors(embeddings, texts, resolver._cache_dir)
-        stemmer = Stemmer.Stemmer("english")
-        bm25 = bm25s.BM25()
-        documents = [" ".join(ts) for _, ts in pairs]
-        bm25.index(
-            bm25s.tokenize(documents, stopwords="en", stemmer=stemmer, show_progress=False),
-            show_progress=False,
-        )
-        is_track = np.asarray([1.0 if c.kind == "track" else 0.0 for c, _ in pairs])
-        return cls([c for c, _ in pairs], owner, vectors, embeddings, bm25, stemmer, is_track)
-
-    def lexical(self, query: str):
-        """The BM25 score of every candidate for `query` (all 0 when no word matches)."""
-        import bm25s
-        import numpy as np
-
-        words = bm25s.tokenize(
-            [query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False
-        )
-        if not words[0]:
-            return np.zeros(len(self.candidates))
-        return np.asarray(self.bm25.get_scores(words[0]))
+_STOP = {"a", "an", "and", "the", "of", "for", "in", "to", "with", "on", "apache"}  # "Apache Spark": "Spark"
 
 
-def _cached_vectors(embeddings: Embeddings, texts: list[str], cache_dir: Path | None):
-    """The texts' vectors, from `cache_dir` when the same model embedded the same texts before."""
-    import numpy as np
-
-    model = str(getattr(embeddings, "model_name", type(embeddings).__name__))
-    key = hashlib.sha1("\n".join([model, *texts]).encode("utf-8")).hexdigest()[:20]
-    path = cache_dir / f"goal-vectors-{key}.npy" if cache_dir else None
-    if path is not None and path.is_file():
-        try:
-            vectors = np.load(path)
-            if vectors.shape[0] == len(texts):
-                return vectors
-        except (OSError, ValueError):
-            log.warning("ignoring an unreadable cache file %s", path)
-    vectors = np.asarray(embeddings.embed_documents(texts))
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp.npy")
-            np.save(temporary, vectors)
-            temporary.replace(path)  # another process reading it sees the whole file or none
-        except OSError as exc:
-            log.warning("cannot cache goal vectors in %s (%s)", cache_dir, exc.strerror)
-    return vectors
+def _words(text: str) -> list[str]:
+    """Content words, singular: "Generative Adversarial Networks" → generative, adversarial, network."""
+    found = re.findall(r"[a-z0-9+#]+", text.lower())
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in found
+        if w not in _STOP
+    ]

@@ -87,7 +87,7 @@ class StudyPlanner:
         weeks = self.weeks_for(request, start)
         if not request.goal.strip():
             raise TutorError("the goal is empty: name a track, topics, or what you want to build")
-        targets = self.targets(request.goal)
+        targets, focus = self.goal_of(request.goal)
         known = self.known(request.known)
         return make_plan(
             self.curriculum,
@@ -98,6 +98,7 @@ class StudyPlanner:
             weeks,
             start,
             deepen=request.deepen,
+            focus=focus,
         )
 
     @staticmethod
@@ -140,10 +141,14 @@ class StudyPlanner:
     def targets(self, goal: str) -> list[str]:
         """The goal's target units; a goal to pick among raises `GoalUnclear`, one off the roadmap
         a `TutorError`."""
+        return self.goal_of(goal)[0]
+
+    def goal_of(self, goal: str) -> tuple[list[str], list[str]]:
+        """(the goal's target units, the topics of them it names: its focus); raises as `targets`."""
         text = goal.strip()
         resolution = self.goals.resolve(text)
         if resolution.status in ("named", "matched"):
-            return resolution.targets
+            return resolution.targets, resolution.focus
         if resolution.status == "ask":
             raise GoalUnclear(text, resolution.candidates)
         if not self.goals.can_match:

@@ -16,11 +16,15 @@ as named pieces) in an order where nothing comes before what it needs.
   everything fits; otherwise the deepening is listed for after the goal.
 
 A topic the learner knows is left out of every step; a prerequisite whose
-essential topics are all known needs no essentials.
+essential topics are all known needs no essentials. A goal that names topics of
+a unit (its *focus*: "reinforcement learning" in Advanced Machine Learning) is
+that unit's focus topics alone, after what those topics need
+(`Curriculum.prerequisites_of`); the rest of the unit is not part of the goal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from app.plan.curriculum import Curriculum
@@ -44,17 +48,34 @@ class Step:
 class Router:
     """Routes for one learner: what they know decides what each unit still holds."""
 
-    def __init__(self, curriculum: Curriculum, known_topics: set[str]) -> None:
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        known_topics: set[str],
+        focus: Mapping[str, Collection[str]] | None = None,
+    ) -> None:
+        """`focus`: goal units learned only as some of their topics (see `focused`)."""
         self.curriculum = curriculum
         self.known = known_topics
+        self.focus = {unit: frozenset(topics) for unit, topics in (focus or {}).items() if topics}
         self.known_units = curriculum.fully_known(known_topics)
+        self.known_units |= {unit for unit, topics in self.focus.items() if topics <= known_topics}
         self._position = {node_id: i for i, node_id in enumerate(curriculum.tree.nodes)}
 
     # --- what a unit holds for this learner ------------------------------------------------
 
     def course(self, unit: str) -> tuple[Piece, ...]:
-        """The unit's pieces the learner does not know."""
-        return tuple(p for p in self.curriculum.syllabus.pieces(unit) if p.topic not in self.known)
+        """The unit's pieces the learner does not know (of a focused unit, its focus topics')."""
+        focus = self.focus.get(unit)
+        return tuple(
+            p
+            for p in self.curriculum.syllabus.pieces(unit)
+            if p.topic not in self.known and (focus is None or p.topic in focus)
+        )
+
+    def prerequisites(self, unit: str) -> set[str]:
+        """What the unit needs first; of a focused unit, what its focus topics need."""
+        return self.curriculum.prerequisites_of(unit, self.focus.get(unit, ()))
 
     def essentials(self, unit: str) -> tuple[Piece, ...]:
         """The essentials' pieces: the unknown essential topics, at the essentials' share of the hours.
@@ -83,7 +104,14 @@ class Router:
     def needed(self, targets: list[str]) -> set[str]:
         """The targets the learner does not know and what they build on, up to the units known
         outright (a known unit needs nothing, nor does what lies behind it)."""
-        return self.curriculum.closure(set(targets), self.known_units)
+        seen: set[str] = set()
+        stack = [u for u in targets if u not in self.known_units]
+        while stack:
+            unit = stack.pop()
+            if unit not in seen:
+                seen.add(unit)
+                stack.extend(p for p in self.prerequisites(unit) if p not in self.known_units)
+        return seen
 
     # --- the routes -------------------------------------------------------------------------
 
@@ -94,7 +122,7 @@ class Router:
         done: set[str] = set()
 
         def visit(unit: str, emit: list[str]) -> None:
-            for need in self._sorted(self.curriculum.prerequisites[unit]):
+            for need in self._sorted(self.prerequisites(unit)):
                 if need in needed and need not in done:
                     visit(need, emit)
             if unit not in done:
@@ -145,7 +173,7 @@ class Router:
 
         def preparation(goal: str) -> list[str]:
             emit: list[str] = []
-            for need in self._sorted(self.curriculum.prerequisites[goal]):
+            for need in self._sorted(self.prerequisites(goal)):
                 if not ready(need):
                     prepare(need, emit)
             return emit
@@ -164,7 +192,7 @@ class Router:
                 Step(goal, "learn", self.deepening(goal) if goal in prepared else self.course(goal), goal)
             )
             learned.add(goal)
-        direct = {p for g in goals for p in self.curriculum.prerequisites[g]} & needed
+        direct = {p for g in goals for p in self.prerequisites(g)} & needed
         depth: list[Step] = []
         for unit in self.curriculum.in_order(direct - learned):
             for need in preparation(unit):  # a deepened unit needs all of its prerequisites ready
@@ -185,6 +213,24 @@ class Router:
         )
 
     # --- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def focused(
+        curriculum: Curriculum, targets: list[str], topics: Iterable[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """The focus a plan keeps, per unit: topics of target units only, and none of a unit that
+        another target builds on (that one is needed whole)."""
+        kept: dict[str, tuple[str, ...]] = {}
+        for topic in dict.fromkeys(topics):
+            node = curriculum.tree.nodes.get(topic)
+            unit = curriculum.tree.unit_of(topic)[0] if node is not None and node.kind == "topic" else None
+            if unit in targets:
+                kept[unit] = (*kept.get(unit, ()), topic)
+        for unit in list(kept):
+            others = {p for t in targets if t != unit for p in curriculum.prerequisites.get(t, ())}
+            if unit in curriculum.closure(others):
+                del kept[unit]
+        return kept
 
     def _cheapest(self, left: list[str], cost) -> str:
         """Take the next goal topic out of `left`: the least preparation per hour of goal topic.

@@ -42,6 +42,7 @@ class Plan:
     feasibility: Feasibility | None = None
     labels: dict[str, str] = field(default_factory=dict)  # unit id → its unambiguous title
     known_targets: list[str] = field(default_factory=list)  # targets the learner knows already
+    focus: dict[str, tuple[str, ...]] = field(default_factory=dict)  # goal unit → the topics meant
 
     @property
     def total_hours(self) -> float:
@@ -64,6 +65,7 @@ class Plan:
             "goal": self.goal,
             "targets": self.targets,
             "goals": self.goals,
+            "focus": [topic for topics in self.focus.values() for topic in topics],
             "mode": self.mode,
             "feasibility": self.feasibility.to_json() if self.feasibility else None,
             "weeks": [
@@ -111,11 +113,13 @@ def make_plan(
     weeks: int,
     start: date,
     deepen: bool = False,
+    focus: Iterable[str] = (),
 ) -> Plan:
     """Lay the targets and what they need into weeks: the full path if it fits, else the fast track.
 
     With `deepen`, a fast track fills the weeks left after the goal with the deepening, in
-    order, instead of only listing it.
+    order, instead of only listing it. `focus` (topic ids) narrows target units to the
+    topics a goal named (`Router.focused` says which it keeps).
     """
     if hours_per_week < 0.1:
         raise TutorError("hours per week must be at least 0.1")
@@ -125,7 +129,8 @@ def make_plan(
         raise TutorError("the goal matches no topic of the roadmap")
     tree = curriculum.tree
     known_topics = {t for node in known for t in curriculum.topics_of(node)}
-    router = Router(curriculum, known_topics)
+    focus = Router.focused(curriculum, targets, focus)
+    router = Router(curriculum, known_topics, focus)
     # Rounded down: 7.75 h a week is a 7.7 h budget, never 7.8.
     budget = math.floor(hours_per_week * 10 + 1e-9)
 
@@ -157,9 +162,21 @@ def make_plan(
     _checkpoints(curriculum, laid)
     paths = {leftover.topic_id: tree[leftover.topic_id].path for leftover in left}
     labels = {unit: tree.label(unit) for unit in curriculum.hours}
+    for unit, topics in focus.items():
+        labels[unit] = f"{labels[unit]}: {', '.join(tree[t].title for t in topics)}"
     known_targets = [t for t in targets if t in router.known_units]
     return Plan(
-        goal, list(targets), laid, left, hours_per_week, paths, mode, feasibility, labels, known_targets
+        goal,
+        list(targets),
+        laid,
+        left,
+        hours_per_week,
+        paths,
+        mode,
+        feasibility,
+        labels,
+        known_targets,
+        focus,
     )
 
 

@@ -1,0 +1,106 @@
+"""The goal resolver's index: every candidate's texts as vectors (cached on disk) and as BM25 documents.
+
+`app.plan.goals` describes the candidates (tracks, units, sections of several
+units) by short texts; this keeps their vectors, a BM25 index with one document
+per candidate, and which texts describe which topic of a unit (a goal naming a
+topic is compared with those).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class GoalIndex:
+    """The candidates' text vectors (several per candidate) and a BM25 index (one document each)."""
+
+    candidates: list[Any]  # goals.Candidate, one per document
+    owner: object  # numpy array: the candidate index of each vector
+    vectors: object
+    embeddings: Embeddings
+    bm25: object
+    stemmer: object
+    is_track: object  # numpy array: 1.0 for tracks
+    topic_texts: dict[str, list[tuple[int, str]]]  # unit id → (text row, topic id) of its topics' texts
+
+    @classmethod
+    def build(
+        cls,
+        described: list[tuple[Any, list[tuple[str, str]]]],  # (goals.Candidate, texts)
+        embeddings_factory: Callable[[], Embeddings],
+        cache_dir: Path | None,
+    ) -> GoalIndex:
+        """From each candidate's texts, each with the topic it describes (or "")."""
+        import bm25s
+        import numpy as np
+        import Stemmer
+
+        embeddings = embeddings_factory()
+        pairs = [(c, [text for text, _ in texts]) for c, texts in described]
+        texts = [t for _, ts in pairs for t in ts]
+        topic_texts: dict[str, list[tuple[int, str]]] = {}
+        rows = (row for row in range(len(texts)))
+        for candidate, described_texts in described:
+            for (_, topic), row in zip(described_texts, rows):
+                if topic:
+                    topic_texts.setdefault(candidate.id, []).append((row, topic))
+        owner = np.asarray([n for n, (_, ts) in enumerate(pairs) for _ in ts])
+        vectors = cached_vectors(embeddings, texts, cache_dir)
+        stemmer = Stemmer.Stemmer("english")
+        bm25 = bm25s.BM25()
+        documents = [" ".join(ts) for _, ts in pairs]
+        bm25.index(
+            bm25s.tokenize(documents, stopwords="en", stemmer=stemmer, show_progress=False),
+            show_progress=False,
+        )
+        is_track = np.asarray([1.0 if c.kind == "track" else 0.0 for c, _ in pairs])
+        return cls([c for c, _ in pairs], owner, vectors, embeddings, bm25, stemmer, is_track, topic_texts)
+
+    def lexical(self, query: str):
+        """The BM25 score of every candidate for `query` (all 0 when no word matches)."""
+        import bm25s
+        import numpy as np
+
+        words = bm25s.tokenize(
+            [query], stopwords="en", stemmer=self.stemmer, show_progress=False, return_ids=False
+        )
+        if not words[0]:
+            return np.zeros(len(self.candidates))
+        return np.asarray(self.bm25.get_scores(words[0]))
+
+
+def cached_vectors(embeddings: Embeddings, texts: list[str], cache_dir: Path | None):
+    """The texts' vectors, from `cache_dir` when the same model embedded the same texts before."""
+    import numpy as np
+
+    model = str(getattr(embeddings, "model_name", type(embeddings).__name__))
+    key = hashlib.sha1("\n".join([model, *texts]).encode("utf-8")).hexdigest()[:20]
+    path = cache_dir / f"goal-vectors-{key}.npy" if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        except (OSError, ValueError):
+            log.warning("ignoring an unreadable cache file %s", path)
+    vectors = np.asarray(embeddings.embed_documents(texts))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp.npy")
+            np.save(temporary, vectors)
+            temporary.replace(path)  # another process reading it sees the whole file or none
+        except OSError as exc:
+            log.warning("cannot cache goal vectors in %s (%s)", cache_dir, exc.strerror)
+    return vectors
