@@ -298,3 +298,18 @@ def planner_request(goal: str):
     from app.plan.planner import PlanRequest
 
     return PlanRequest(goal, 10, weeks=8)
+
+
+@pytest.mark.parametrize("known", [set(), {PYTHON}])
+def test_the_first_goal_topic_is_the_one_reached_soonest(curriculum: Curriculum, known: set[str]) -> None:
+    router = Router(curriculum, known)
+
+    def preparation(steps) -> int:
+        first_learn = next(n for n, s in enumerate(steps) if s.kind == "learn")
+        return sum(s.tenths for s in steps[:first_learn])
+
+    for track in curriculum.tracks.values():
+        goals = [t for t in track.targets if t in router.needed(list(track.targets))]
+        steps, _, _ = router.fast_track(list(track.targets))
+        alone = {g: preparation(router.fast_track([g])[0]) for g in goals}
+        assert preparation(steps) == min(alone.values()), track.id

@@ -10,9 +10,10 @@ as named pieces) in an order where nothing comes before what it needs.
 - The **fast track** reaches each goal topic with only the *essentials* of the
   prerequisites it lacks (seeds/curriculum.yaml: named topics, a share of the
   hours, and the essentials they rely on in turn), and learns the goal topic in
-  full. The rest of the courses the goal topics rely on directly, the
-  *deepening*, comes after every goal topic, in prerequisite order, and then
-  what lies further back. A plan lays all of it into its weeks only when
+  full: first the goal topic reached soonest, then the cheapest per hour. The
+  rest of the courses the goal topics rely on directly, the *deepening*, comes
+  after every goal topic, in prerequisite order, and then what lies further
+  back. A plan lays all of it into its weeks only when
   everything fits; otherwise the deepening is listed for after the goal.
 
 A topic the learner knows is left out of every step; a prerequisite whose
@@ -184,7 +185,7 @@ class Router:
         steps: list[Step] = []
         left = list(dict.fromkeys(goals))
         while left:
-            goal = self._cheapest(left, cost)
+            goal = self._cheapest(left, cost, first=not steps)
             for unit in preparation(goal):
                 steps.append(Step(unit, "essentials", self.essentials(unit), goal))
                 prepared.add(unit)
@@ -232,8 +233,10 @@ class Router:
                 del kept[unit]
         return kept
 
-    def _cheapest(self, left: list[str], cost) -> str:
-        """Take the next goal topic out of `left`: the least preparation per hour of goal topic.
+    def _cheapest(self, left: list[str], cost, first: bool = False) -> str:
+        """Take the next goal topic out of `left`: the least preparation per hour of goal topic,
+        and as the `first`, the least preparation outright, so the plan reaches a goal topic as soon
+        as it can (then ties by the hour).
 
         A goal topic that builds on another goal topic still to come needs only
         that topic's essentials, as any prerequisite does (serving models after
@@ -243,8 +246,10 @@ class Router:
         preparation shrinks as earlier goals bring in what it shares with them.
         """
 
-        def key(goal: str) -> tuple[float, int]:
+        def key(goal: str) -> tuple[float, ...]:
             own = sum(p.tenths for p in self.course(goal)) or 1
+            if first:
+                return cost(goal), cost(goal) / own, self._position[goal]
             return cost(goal) / own, self._position[goal]
 
         best = min(left, key=key)
