@@ -117,6 +117,16 @@ def test_a_listed_item_names_its_bullet(listing, make_hit) -> None:
     assert listing.named("Why is tanh zero-centred?") == []  # a question about it, not what it is
 
 
+def test_a_bullet_title_with_alternatives_names_each() -> None:
+    # "what is C++?" was told the roadmap does not cover C++: its entries' roadmap line lists
+    # what the bullet covers, and the languages are in the bullet's title.
+    languages = ("Programming", "Core Languages", "C++/Java (optional but useful for high-performance code)")
+    found = Bullets([Entry((*languages, "Memory management"), "Memory management, multithreading.")], terms)
+    assert found.named("What is C++?") == [(*languages, "Memory management")]
+    assert found.named("what is Java?") == [(*languages, "Memory management")]
+    assert found.named("What is optional?") == []
+
+
 def test_an_entry_that_defines_the_item_keeps_its_place(listing, make_hit) -> None:
     found = Retrieval(
         [],

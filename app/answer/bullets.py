@@ -13,7 +13,9 @@ orthogonal)" an orthogonal matrix, and "Observer, Strategy" under Behavioral
 patterns the Observer pattern. A question that asks what one of them is
 ("what is tanh?", "what is YOLO?") names that bullet too, whatever the length of
 the item: the roadmap lists it. Without this, "what is tanh?" opened on the
-Pingouin statistics library and was told the roadmap does not cover tanh.
+Pingouin statistics library and was told the roadmap does not cover tanh. A
+bullet's title lists its alternatives the same way: "C++/Java (optional but
+useful for high-performance applications)" names C++ and Java.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ class Bullets:
             if len(words) >= 2:
                 self._paths.setdefault(_phrase(words), []).append(entry.path)
             kind = item_words(entry.path[-1]).rpartition(" ")[2]  # Behavioral patterns: "observer pattern"
-            for item in listed(entry.roadmap):
+            # The bullet's title lists too: "C++/Java (optional …)" names C++ and Java.
+            for item in dict.fromkeys([*listed(entry.roadmap), *listed(entry.path[-2])]):
                 for name in (item, f"{item} {kind}"):
                     paths = self._items.setdefault(name, [])
                     if entry.path not in paths:
