@@ -14,6 +14,7 @@ import pytest
 
 from app.core.resources import seeds_dir
 from app.plan.curriculum import Curriculum
+from app.plan.export import to_markdown
 from app.plan.schedule import Plan, make_plan
 from app.plan.skills import SkillTree
 
@@ -78,6 +79,11 @@ def test_a_plan_that_fits_says_it_covers_everything() -> None:
     fits = plan(10, 8, (CORE_LANGUAGES,))
     assert fits.mode == "full" and fits.feasibility.mode == "full"
     assert fits.feasibility.summary(10, 8).endswith("It fits in 8 weeks, so this plan covers all of it.")
+    # One week is one week, in every place a plan counts them.
+    one = plan(10, 1, ("soft-skills",))
+    assert one.mode == "full" and len(one.weeks) == 1
+    assert "1 week at 10 h/week. It fits in 1 week, so" in one.feasibility.summary(10, 1)
+    assert "\n1 week at up to 10 h/week" in to_markdown(one)
 
 
 def test_a_path_longer_than_a_week_has_says_so() -> None:

@@ -162,3 +162,14 @@ def test_a_goal_naming_a_topic_of_its_unit_focuses_on_it() -> None:
     assert found.topics_named("smarter game agents", advanced) == ()
     everything = "ensemble methods, reinforcement learning and active learning"
     assert found.topics_named(everything, advanced) == ()
+
+
+def test_a_goal_naming_a_topic_entry_focuses_on_its_topic() -> None:
+    found = GoalResolver(shipped(), entries=load_entries(seeds_dir() / "topics"))
+    forecasting = "machine-learning-and-deep-learning/time-series-forecasting"
+    transformers = "machine-learning-and-deep-learning/neural-network-architectures/transformer-architectures"
+    assert found.topics_named("forecast sales with ARIMA", forecasting) == (
+        f"{forecasting}/traditional-methods",
+    )
+    # A name within the unit's own title stands for the unit.
+    assert found.topics_named("understand transformers", transformers) == ()

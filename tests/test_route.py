@@ -301,7 +301,12 @@ def planner_request(goal: str):
 
 
 @pytest.mark.parametrize("known", [set(), {PYTHON}])
-def test_the_first_goal_topic_is_the_one_reached_soonest(curriculum: Curriculum, known: set[str]) -> None:
+@pytest.mark.parametrize("soon", [0, 100, 10_000])
+def test_the_first_goal_topic_comes_within_soon_where_one_can(
+    curriculum: Curriculum, known: set[str], soon: int
+) -> None:
+    """The cheapest goal topic per hour comes first when its preparation is within `soon`;
+    otherwise the one reached soonest does."""
     router = Router(curriculum, known)
 
     def preparation(steps) -> int:
@@ -309,7 +314,9 @@ def test_the_first_goal_topic_is_the_one_reached_soonest(curriculum: Curriculum,
         return sum(s.tenths for s in steps[:first_learn])
 
     for track in curriculum.tracks.values():
+        steps, _, _ = router.fast_track(list(track.targets), soon=soon)
+        by_ratio = preparation(router.fast_track(list(track.targets))[0])
         goals = [t for t in track.targets if t in router.needed(list(track.targets))]
-        steps, _, _ = router.fast_track(list(track.targets))
-        alone = {g: preparation(router.fast_track([g])[0]) for g in goals}
-        assert preparation(steps) == min(alone.values()), track.id
+        soonest = min(preparation(router.fast_track([g])[0]) for g in goals)
+        expected = by_ratio if by_ratio <= soon else soonest
+        assert preparation(steps) == expected, track.id

@@ -12,6 +12,7 @@ import math
 from datetime import datetime, time, timedelta
 
 from app.plan.schedule import Plan
+from app.plan.weeks import weeks_text
 
 SESSION_HOURS = 2.0
 SESSION_START = time(18, 0)
@@ -23,7 +24,8 @@ def to_markdown(plan: Plan, summary: str = "", tips: dict[int, str] | None = Non
     its hours and roadmap path, each week's goal topic and checkpoint, and what did not fit."""
     lines = [f"# Study plan: {plan.goal}", ""]
     lines.append(
-        f"{len(plan.weeks)} weeks at up to {plan.hours_per_week:g} h/week, {plan.total_hours:g} h in all."
+        f"{weeks_text(len(plan.weeks))} at up to {plan.hours_per_week:g} h/week, "
+        f"{plan.total_hours:g} h in all."
     )
     if plan.feasibility is not None:
         lines += ["", plan.feasibility.summary(plan.hours_per_week, len(plan.weeks) or 1)]

@@ -14,7 +14,7 @@ from datetime import date
 
 from app.plan.route import Step
 from app.plan.skills import SkillTree
-from app.plan.weeks import lay_out
+from app.plan.weeks import lay_out, weeks_text
 
 MAX_WEEKS = 520  # ten years: beyond that a plan is not a plan
 MAX_TENTHS = 7 * 24 * 10  # the hours a week has
@@ -60,14 +60,14 @@ class Feasibility:
     def summary(self, hours_per_week: float, weeks: int) -> str:
         """One or two sentences: what the full path takes, and the plan's choice."""
         at = (
-            f"{self.full_path_weeks} weeks at {hours_per_week:g} h/week"
+            f"{weeks_text(self.full_path_weeks)} at {hours_per_week:g} h/week"
             if self.full_path_weeks
             else f"over ten years at {hours_per_week:g} h/week"
         )
         text = f"The full path is {self.full_path_hours:g} h: {at}."
         if self.mode == "full":
-            return text + f" It fits in {weeks} weeks, so this plan covers all of it."
-        pace = f", {self.goal_weeks} weeks at this pace" if self.goal_weeks else ""
+            return text + f" It fits in {weeks_text(weeks)}, so this plan covers all of it."
+        pace = f", {weeks_text(self.goal_weeks)} at this pace" if self.goal_weeks else ""
         reach = f"{self.goal_hours:g} h{pace}"
         choice = (
             " This plan takes the fast track: each goal topic as soon as the essentials of what it"

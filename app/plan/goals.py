@@ -236,19 +236,26 @@ class GoalResolver:
         return replace(candidate, id=",".join(focus), label=label, focus=focus)
 
     def topics_named(self, goal: str, unit: str) -> tuple[str, ...]:
-        """The topics of `unit` a goal names by their title (all its words, or a "/" alternative's,
-        or the short name in brackets), when it does not name the unit itself, and that are as
+        """The topics of `unit` a goal names, by their title (all its words, or a "/" alternative's,
+        or the short name in brackets) or one of their entries' names ("ARIMA" of "ARIMA and
+        SARIMA", under Traditional Methods), when it does not name the unit itself, and that are
         clearly closer to the goal in meaning than any topic of the unit it does not name ("batch
         scoring vs a low-latency API" names Batch, but means Real-Time almost as much)."""
         words = set(_words(expand(goal)))
         node = self.tree[unit]
-        if set(_words(node.title)) <= words:
+        own = set(_words(node.title))
+        if own <= words:
             return ()
+        entries: dict[tuple[str, ...], list[str]] = {}
+        for entry in self._entries:
+            entries.setdefault(entry.topic_path, []).append(entry.name)
         named, topics = [], [self.tree[c] for c in node.children if self.tree[c].kind == "topic"]
         for topic in topics:
             outside, _, inside = topic.title.partition("(")
             names = [*outside.split("/"), inside.rstrip(")")] if inside else outside.split("/")
-            if any(set(w) <= words for w in map(_words, names) if w):
+            names += [part for name in entries.get(topic.path, ()) for part in _PARTS.split(name)]
+            # A name within the unit's own title ("Transformer" in Transformer Architectures) is the unit's.
+            if any(set(w) <= words and not set(w) <= own for w in map(_words, names) if w):
                 named.append(topic.id)
         if not named or len(named) == len(topics):
             return ()
@@ -348,6 +355,7 @@ def _scored(candidate: Candidate, score: float) -> Candidate:
     return replace(candidate, score=round(score, 4))
 
 
+_PARTS = re.compile(r",\s*|\s+and\s+|\s+vs\.?\s+|/")  # "ARIMA and SARIMA", "Pods, Nodes"
 _STOP = {"a", "an", "and", "the", "of", "for", "in", "to", "with", "on", "apache"}  # "Apache Spark": "Spark"
 
 

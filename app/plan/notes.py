@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app.answer.grounding import split_sentences, support
 from app.core.prompts import load_prompt
 from app.plan.schedule import Plan
+from app.plan.weeks import weeks_text
 from ingest.markdown import parse_cards
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def digest(plan: Plan) -> str:
         f"Week {w.week}: " + ", ".join(dict.fromkeys(i.title for i in w.items if i.kind != "review"))
         for w in plan.weeks
     )
-    return f"Goal: {plan.goal}. {len(plan.weeks)} weeks at {plan.hours_per_week:g} h a week. {weeks}."
+    return f"Goal: {plan.goal}. {weeks_text(len(plan.weeks))} at {plan.hours_per_week:g} h a week. {weeks}."
 
 
 def summarize(llm: BaseChatModel, plan: Plan, timeout_s: float = SUMMARY_TIMEOUT_S) -> str:

@@ -10,7 +10,8 @@ as named pieces) in an order where nothing comes before what it needs.
 - The **fast track** reaches each goal topic with only the *essentials* of the
   prerequisites it lacks (seeds/curriculum.yaml: named topics, a share of the
   hours, and the essentials they rely on in turn), and learns the goal topic in
-  full: first the goal topic reached soonest, then the cheapest per hour. The
+  full, each time the one needing the least preparation per hour of its own
+  (the first within two weeks' work when any is, see `fast_track`). The
   rest of the courses the goal topics rely on directly, the *deepening*, comes
   after every goal topic, in prerequisite order, and then what lies further
   back. A plan lays all of it into its weeks only when
@@ -146,8 +147,14 @@ class Router:
             steps += [Step(u, "learn", self.course(u), self._serves(u, target, targets)) for u in order]
         return [s for s in steps if s.pieces]
 
-    def fast_track(self, targets: list[str]) -> tuple[list[Step], list[Step], list[Step]]:
+    def fast_track(
+        self, targets: list[str], soon: int | None = None
+    ) -> tuple[list[Step], list[Step], list[Step]]:
         """(the steps that reach every goal topic, the deepening that follows them, the rest).
+
+        `soon` (tenths of an hour: what two weeks hold) bounds the preparation before the first
+        goal topic: the goal topic cheapest per hour comes first when it is reached within it,
+        else the one reached soonest.
 
         The deepening is the rest of the courses the goal topics rely on
         directly; the rest is what lies further back. When the plan does not
@@ -185,7 +192,7 @@ class Router:
         steps: list[Step] = []
         left = list(dict.fromkeys(goals))
         while left:
-            goal = self._cheapest(left, cost, first=not steps)
+            goal = self._cheapest(left, cost, soon=soon if not steps else None)
             for unit in preparation(goal):
                 steps.append(Step(unit, "essentials", self.essentials(unit), goal))
                 prepared.add(unit)
@@ -233,10 +240,10 @@ class Router:
                 del kept[unit]
         return kept
 
-    def _cheapest(self, left: list[str], cost, first: bool = False) -> str:
-        """Take the next goal topic out of `left`: the least preparation per hour of goal topic,
-        and as the `first`, the least preparation outright, so the plan reaches a goal topic as soon
-        as it can (then ties by the hour).
+    def _cheapest(self, left: list[str], cost, soon: int | None = None) -> str:
+        """Take the next goal topic out of `left`: the least preparation per hour of goal topic;
+        but when that one's preparation is more than `soon`, the least preparation outright, so a
+        plan reaches a goal topic early (then ties by the hour).
 
         A goal topic that builds on another goal topic still to come needs only
         that topic's essentials, as any prerequisite does (serving models after
@@ -246,13 +253,13 @@ class Router:
         preparation shrinks as earlier goals bring in what it shares with them.
         """
 
-        def key(goal: str) -> tuple[float, ...]:
+        def key(goal: str) -> tuple[float, int]:
             own = sum(p.tenths for p in self.course(goal)) or 1
-            if first:
-                return cost(goal), cost(goal) / own, self._position[goal]
             return cost(goal) / own, self._position[goal]
 
         best = min(left, key=key)
+        if soon is not None and cost(best) > soon:
+            best = min(left, key=lambda goal: (cost(goal), *key(goal)))
         left.remove(best)
         return best
 

@@ -136,7 +136,8 @@ def make_plan(
 
     full_steps = router.full_path(targets)
     full = Route(full_steps, _closing(tree, full_steps, lambda s: True))
-    goal_steps, depth, optional = router.fast_track(targets)
+    # The first goal topic within two weeks' work where one can be (the aim: by week 3).
+    goal_steps, depth, optional = router.fast_track(targets, soon=2 * budget)
     after = depth + optional if deepen else []
     fast = Route(goal_steps + after, _closing(tree, goal_steps, lambda s: s.unit in targets), len(goal_steps))
     # With time for everything, the goal still comes first: the fast track's order, then the

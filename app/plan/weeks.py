@@ -224,3 +224,8 @@ def area_of(tree: SkillTree, unit: str) -> str:
     while node.parent is not None:
         node = tree[node.parent]
     return node.id
+
+
+def weeks_text(count: int) -> str:
+    """ "1 week", "5 weeks"."""
+    return f"{count} week" if count == 1 else f"{count} weeks"

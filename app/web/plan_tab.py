@@ -29,6 +29,7 @@ from app.plan.export import to_ics, to_markdown
 from app.plan.notes import summarize, week_tips
 from app.plan.planner import GoalUnclear, PlanRequest, parse_date
 from app.plan.schedule import Plan
+from app.plan.weeks import weeks_text
 from app.web.markup import WARNING, escape
 from app.web.plan_chart import timeline
 from app.web.profile import takes_request
@@ -135,7 +136,8 @@ def plan_header(plan: Plan) -> str:
     asked = plan.feasibility.weeks if plan.feasibility is not None else 0
     gave = f" (of the {asked} you gave)" if len(plan.weeks) < asked else ""
     lines = [
-        f"**{escape(plan.goal)}**: {len(plan.weeks)} weeks{gave} from {plan.weeks[0].start.isoformat()}, "
+        f"**{escape(plan.goal)}**: {weeks_text(len(plan.weeks))}{gave} "
+        f"from {plan.weeks[0].start.isoformat()}, "
         f"{plan.total_hours:g} h at up to {plan.hours_per_week:g} h a week."
     ]
     if plan.feasibility is not None:
