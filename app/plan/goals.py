@@ -124,6 +124,7 @@ class GoalResolver:
         self._entries = list(entries)
         self._cache_dir = cache_dir
         self._index: GoalIndex | None = None
+        self._entry_names: dict[tuple[str, ...], list[str]] | None = None  # topic path → entry names
 
     def named(self, goal: str) -> Resolution | None:
         """A track or topics named outright, or None when the goal is free text.
@@ -246,9 +247,11 @@ class GoalResolver:
         own = set(_words(node.title))
         if own <= words:
             return ()
-        entries: dict[tuple[str, ...], list[str]] = {}
-        for entry in self._entries:
-            entries.setdefault(entry.topic_path, []).append(entry.name)
+        if self._entry_names is None:
+            self._entry_names = {}
+            for entry in self._entries:
+                self._entry_names.setdefault(entry.topic_path, []).append(entry.name)
+        entries = self._entry_names
         named, topics = [], [self.tree[c] for c in node.children if self.tree[c].kind == "topic"]
         for topic in topics:
             outside, _, inside = topic.title.partition("(")

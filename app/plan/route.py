@@ -11,11 +11,11 @@ as named pieces) in an order where nothing comes before what it needs.
   prerequisites it lacks (seeds/curriculum.yaml: named topics, a share of the
   hours, and the essentials they rely on in turn), and learns the goal topic in
   full, each time the one needing the least preparation per hour of its own
-  (the first within two weeks' work when any is, see `fast_track`). The
-  rest of the courses the goal topics rely on directly, the *deepening*, comes
-  after every goal topic, in prerequisite order, and then what lies further
-  back. A plan lays all of it into its weeks only when
-  everything fits; otherwise the deepening is listed for after the goal.
+  (the first within two weeks' work when any is, see `fast_track`). The rest
+  of the courses the goal topics rely on directly, the *deepening*, comes after
+  every goal topic, in prerequisite order, and then what lies further back. A
+  plan lays all of it into its weeks only when everything fits; otherwise the
+  deepening is listed for after the goal.
 
 A topic the learner knows is left out of every step; a prerequisite whose
 essential topics are all known needs no essentials. A goal that names topics of
