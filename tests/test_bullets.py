@@ -127,6 +127,16 @@ def test_a_bullet_title_with_alternatives_names_each() -> None:
     assert found.named("What is optional?") == []
 
 
+def test_an_entry_called_by_the_item_keeps_its_place(make_hit) -> None:
+    # "how does Spark work?" opened on Spark job tuning, whose bullet lists "SQL and Spark".
+    tuning = ("Data", "Monitoring", "Query performance tuning (SQL and Spark)", "Spark job tuning")
+    listing = Bullets([Entry(tuning, "Query performance tuning (SQL and Spark).")], terms)
+    spark = make_hit(("Data", "Big data", "Apache Spark", "Apache Spark"), "Apache Spark is an engine.")
+    found = Retrieval([], [spark, make_hit(tuning, "Spark job tuning is making jobs faster.")])
+    assert listing.named("how does Spark work?") == [tuning]
+    assert listing.first("how does Spark work?", found) is found
+
+
 def test_an_entry_that_defines_the_item_keeps_its_place(listing, make_hit) -> None:
     found = Retrieval(
         [],

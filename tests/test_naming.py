@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.answer.naming import defining, item_words
+from app.answer.naming import called, defining, item_words
 
 RELU = [
     "ReLU (rectified linear unit) is the activation function max(0, x).",
@@ -17,6 +17,23 @@ TERRAFORM = [
 def test_the_sentence_that_defines_what_is_asked_opens() -> None:
     assert defining("What is a dead ReLU?", RELU) == 1
     assert defining("what is terraform", TERRAFORM) == 1
+
+
+def test_a_tool_is_called_by_its_name_without_its_vendor() -> None:
+    # "what is Airflow?" opened on Kubeflow Pipelines, the first sentence of their comparison.
+    kubeflow = [
+        "Kubeflow Pipelines (KFP) is a platform for ML workflows on Kubernetes.",
+        "Apache Airflow is a general-purpose workflow scheduler.",
+    ]
+    assert defining("What is Airflow?", kubeflow) == 1
+    assert called("apache spark", "spark") and called("spark", "spark")
+    # A qualifier is not a vendor: leave-one-out is one kind of cross-validation.
+    assert not called("leave-one-out cross-validation", "cross-validation")
+    folds = [
+        "k-fold cross-validation splits the data into k folds.",
+        "Leave-one-out cross-validation is the case k = n.",
+    ]
+    assert defining("What is cross-validation?", folds) == 0
 
 
 def test_otherwise_the_first_sentence_opens() -> None:

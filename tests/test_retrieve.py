@@ -200,3 +200,18 @@ def test_an_entry_clearly_closer_in_meaning_opens(make_hit, third: float, first:
     assert [h.chunk.path[-1] for h in found.entries] == [first, *(n for n in "ABC" if n != first)]
     fourth = make_hit(("T", "D"), "D", score=0.9)  # only the next two may move up
     assert closest_first(Retrieval([], [entries[0], entries[1], entries[1], fourth])).entries[0] is entries[0]
+
+
+def test_the_first_entry_keeps_its_place_when_it_holds_the_words_asked_side_by_side(make_hit) -> None:
+    """ "What is a validation set?": Data validation is closer in meaning (0.57 against 0.44), but
+    only the split entry says "validation set"."""
+    splits = make_hit(("T", "Splits"), "The validation set guides choices like hyperparameters.", score=0.44)
+    checks = make_hit(("T", "Data validation"), "Data validation checks each new batch.", score=0.57)
+
+    def terms(text: str) -> list[str]:
+        return [w.rstrip("s") for w in text.lower().replace(".", "").replace("?", "").split() if len(w) > 2]
+
+    found = Retrieval([], [splits, checks])
+    assert closest_first(found, terms, "what is a validation set?").entries[0] is splits
+    assert closest_first(found, terms, "why check data?").entries[0] is checks  # no pair: closer wins
+    assert closest_first(found).entries[0] is checks  # without the words, meaning alone

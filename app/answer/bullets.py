@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from app.answer.coverage import NAME_PARTS
-from app.answer.naming import item_words, subject
+from app.answer.naming import called, item_words, subject
 from app.answer.retrieve import ENTRY_RELEVANCE
 
 if TYPE_CHECKING:
@@ -104,10 +104,16 @@ class Bullets:
         thing = item_words(subject(question))
         if any(
             hit.chunk.path not in paths
-            and (self._names_entry(hit.chunk.path[-1], asked) or thing and thing in _defined(hit))
+            and (
+                self._names_entry(hit.chunk.path[-1], asked)
+                or thing
+                and (thing in _defined(hit) or called(item_words(_ASIDE.sub("", hit.chunk.path[-1])), thing))
+            )
             for hit in found.entries
         ):
-            return found  # another entry is named outright, or defines the thing asked about ("PCA")
+            # Another entry is named outright, defines the thing asked about ("PCA"), or is called
+            # by it ("Spark": Apache Spark, not the Spark job tuning of a bullet listing SQL and Spark).
+            return found
         named = [hit for hit in found.entries if hit.chunk.path in paths]
         close = any(hit.score >= ENTRY_RELEVANCE for hit in found.entries)
         if not named and not close and self._fetch is not None:  # "what are DDPMs?" found PCI DSS

@@ -62,8 +62,19 @@ def defining(question: str, texts: Sequence[str]) -> int:
     that defines what a "what is X?" question asks about, where the first is about something
     else. "What is a dead ReLU?" opens on "A dead ReLU is a neuron …", not on "ReLU (rectified
     linear unit) is …"; "what is Terraform?" on "Terraform is a declarative IaC tool …", not on
-    the definition of infrastructure as code that comes first. 0 (the first) otherwise."""
+    the definition of infrastructure as code that comes first; "what is Airflow?" on "Apache
+    Airflow is …", not on Kubeflow Pipelines. 0 (the first) otherwise."""
     asked = item_words(subject(question))
     if not asked or not texts or f"{item_words(texts[0])} ".startswith(f"{asked} "):
         return 0  # "A t-test checks whether …" is about the t-test, though not as "is a"
-    return next((i for i, text in enumerate(texts) if item_words(defines(text)) == asked), 0)
+    return next((i for i, text in enumerate(texts) if called(item_words(defines(text)), asked)), 0)
+
+
+VENDORS = ("apache", "amazon", "aws", "google", "microsoft", "azure")  # "Apache Airflow" is Airflow
+
+
+def called(name: str, thing: str) -> bool:
+    """Whether `name` (as `item_words`) is `thing`, or `thing` after its vendor: "apache airflow"
+    is what a learner asking about "airflow" means (but "leave-one-out cross-validation" is not
+    what one asking about cross-validation does)."""
+    return bool(thing) and name in (thing, *(f"{vendor} {thing}" for vendor in VENDORS))

@@ -280,7 +280,8 @@ class Tutor:
         """What retrieval finds for the question: the entries of a roadmap bullet it names first,
         else a clearly closer entry (`closest_first`)."""
         query = self.search_query(question, history)
-        found = closest_first(self.retriever.retrieve(query, self.top_k, entries=ENTRIES))
+        found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
+        found = closest_first(found, self.retriever.terms, query)
         if self.bullets is not None:
             found = self.bullets.first(question, found)
         if found.vector is not None:  # the same embedder: composing need not embed the query again
