@@ -37,8 +37,9 @@ class Retriever:
         return hit.chunk.path[0] == "ML"  # entries describe the roadmap's "ML" area only
 
     def terms(self, text: str) -> list[str]:
-        """Lower-case words without a plural s and a few stopwords (the real one stems with BM25's)."""
-        words = re.findall(r"[a-z]+", text.lower())
+        """Lower-case words of two letters or more, without a plural s and a few stopwords (the real
+        one stems with BM25's)."""
+        words = re.findall(r"[a-z0-9]{2,}", text.lower())
         return [w.removesuffix("s") for w in words if w not in {"which", "what", "is", "are", "for", "at"}]
 
 
@@ -108,6 +109,21 @@ def test_a_named_thing_no_close_entry_mentions_is_related(make_hit, question: st
     )
     vectors = make_hit(("ML", "Algebra", "Vectors", "Feature vectors"), "A list of numbers per example.")
     found = Retrieval([section], [Hit(tables.chunk, 0.6), Hit(vectors.chunk, 0.5)])
+    assert coverage.decide(Retriever(covers=True, similarity=0.9), question, found) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is A/B testing?", "related"),  # "A/B", which has no words to search, is in no entry
+        ("What is test-driven development?", "covered"),
+        ("What is testing?", "covered"),  # one word: left to the name match
+    ],
+)
+def test_a_name_without_search_words_still_names_the_thing(make_hit, question: str, expected: str) -> None:
+    section = make_hit(("ML", "Testing"), "- Unit tests.")
+    tdd = make_hit(("ML", "Testing", "Test-driven development"), "Write a failing test first.")
+    found = Retrieval([section], [Hit(tdd.chunk, 0.6)])
     assert coverage.decide(Retriever(covers=True, similarity=0.9), question, found) == expected
 
 

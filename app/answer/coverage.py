@@ -45,6 +45,7 @@ CANDIDATES = 5  # best entries whose names are compared with the question
 # Where an entry's name splits into the names of its parts ("Precision, recall and F1-score").
 NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
 SECTIONS = 3  # best sections whose paths may name the question's topic
+_SYMBOL = re.compile(r"\w+(?:/\w+)+|\w+\+\+")  # "A/B", "C++"
 _COMPARING = re.compile(r"\b(vs\.?|versus|difference|and|or)\b", re.I)  # a subject of two things
 # Words that frame a question rather than name its topic ("which metrics are *used* for ...").
 FRAMING = (
@@ -106,17 +107,24 @@ def names_entry(retriever: Retriever, query: str, found: Retrieval) -> bool:
 
 def unnamed_subject(retriever: Retriever, query: str, found: Retrieval) -> bool:
     """Whether the question asks what one thing is ("what is a vector database?"), named in two
-    words at least, and no close entry (its whole text) or section path holds all of those words."""
+    words at least, and no close entry (its whole text) or section path holds all of those words.
+    A name the word list drops counts as written ("A/B" of "what is A/B testing?", which was
+    answered from test-driven development as covered)."""
     asked = subject(query).rpartition(" of ")[2]  # "the components of GAN": GAN
     if not asked or _COMPARING.search(asked):
         return False
     framing = set(retriever.terms(FRAMING))
     words = {term for term in retriever.terms(asked) if term not in framing}
-    if len(words) < 2:
+    # Names the word list drops, as written: "A/B" of "A/B testing" (its letters are stopwords).
+    symbols = {token.casefold() for token in _SYMBOL.findall(asked) if not retriever.terms(token)}
+    if len(words) + len(symbols) < 2:
         return False
     texts = [" ".join([*hit.chunk.path, hit.chunk.text, hit.note]) for hit in found.entries[:CANDIDATES]]
     texts += [" ".join(hit.chunk.path) for hit in found.hits[:SECTIONS]]
-    return not any(words <= set(retriever.terms(text)) for text in texts)
+    return not any(
+        words <= set(retriever.terms(text)) and all(symbol in text.casefold() for symbol in symbols)
+        for text in texts
+    )
 
 
 def name_match(query: str, found: Retrieval, vectors: Vectors) -> float:
