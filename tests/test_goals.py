@@ -68,6 +68,9 @@ def test_abbreviations_are_spelt_out() -> None:
     assert expand("deploy on k8s") == "deploy on k8s kubernetes"
     assert expand("stats refresher") == "stats refresher statistics"
     assert expand("learn docker") == "learn docker"
+    assert expand("nlp with llms and gen ai") == (
+        "nlp with llms and gen ai natural language processing large language models generative ai"
+    )
 
 
 def test_every_unit_track_and_shared_section_is_a_candidate() -> None:

@@ -30,6 +30,7 @@ from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.naming import subject
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first
 from app.answer.vectors import SentenceVectors
+from app.core.abbreviations import spell_out
 from app.core.errors import TutorError
 from app.core.prompts import Prompt, load_prompt
 from app.llm.queue import ahead_in
@@ -145,10 +146,9 @@ def is_followup(question: str) -> bool:
 
 
 def search_query(question: str, history: Sequence[Turn]) -> str:
-    """What to retrieve with: a follow-up carries the previous question along."""
-    if history and is_followup(question):
-        return f"{history[-1].question} {question}"
-    return question
+    """What to retrieve with: a follow-up carries the previous question along; abbreviations are
+    spelled out ("what is an LLM?": a large language model)."""
+    return spell_out(f"{history[-1].question} {question}" if history and is_followup(question) else question)
 
 
 class Tutor:

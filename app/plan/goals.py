@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.abbreviations import spell_out as expand
 from app.plan.curriculum import Curriculum
 from app.plan.goal_index import GoalIndex
 
@@ -53,17 +54,6 @@ _ROLE = re.compile(
     r"|\b(get|getting|break|breaking|move|moving) into\b|\bwork(ing)? as\b|\bfor a living\b",
     re.I,
 )
-# How learners shorten roadmap words; expanded before matching ("k8s" → "k8s kubernetes").
-ABBREVIATIONS = {
-    "k8s": "kubernetes",
-    "stats": "statistics",
-    "dsa": "data structures and algorithms",
-    "mle": "machine learning engineer",
-    "genai": "generative ai",
-    "gen ai": "generative ai",
-    "iac": "infrastructure as code",
-    "rl": "reinforcement learning",
-}
 _WORD = re.compile(r"[a-z0-9/+#]+")
 
 
@@ -96,14 +86,6 @@ class Resolution:
     @property
     def focus(self) -> list[str]:
         return list(self.chosen.focus) if self.chosen else []
-
-
-def expand(text: str) -> str:
-    """The goal with learners' abbreviations spelled out next to them."""
-    words = _WORD.findall(text.lower())
-    extra = [ABBREVIATIONS[w] for w in words if w in ABBREVIATIONS]
-    extra += [full for short, full in ABBREVIATIONS.items() if " " in short and short in text.lower()]
-    return " ".join([text, *extra])
 
 
 class GoalResolver:
