@@ -19,7 +19,7 @@ more than the unit itself builds on.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -144,16 +144,23 @@ class Curriculum:
         """Units all of whose topics are known."""
         return {u for u in self.hours if known_topics.issuperset(self.syllabus.topics(u))}
 
-    def closure(self, targets: set[str], known: Collection[str] = ()) -> set[str]:
+    def closure(
+        self,
+        targets: set[str],
+        known: Collection[str] = (),
+        needs: Callable[[str], Iterable[str]] | None = None,
+    ) -> set[str]:
         """The targets and everything they transitively need, not counting `known` units or what
-        lies behind them: a learner who knows a unit needs nothing it builds on for its sake."""
+        lies behind them: a learner who knows a unit needs nothing it builds on for its sake.
+        `needs` gives a unit's prerequisites (default: `prerequisites`; a plan's focus narrows them)."""
+        needs = needs or (lambda unit: self.prerequisites.get(unit, ()))
         seen: set[str] = set()
         stack = [u for u in targets if u not in known]
         while stack:
             unit = stack.pop()
             if unit not in seen:
                 seen.add(unit)
-                stack.extend(p for p in self.prerequisites.get(unit, ()) if p not in known)
+                stack.extend(p for p in needs(unit) if p not in known)
         return seen
 
     def in_order(self, units: set[str]) -> list[str]:

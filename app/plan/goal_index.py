@@ -50,11 +50,12 @@ class GoalIndex:
         pairs = [(c, [text for text, _ in texts]) for c, texts in described]
         texts = [t for _, ts in pairs for t in ts]
         topic_texts: dict[str, list[tuple[int, str]]] = {}
-        rows = (row for row in range(len(texts)))
+        row = 0
         for candidate, described_texts in described:
-            for (_, topic), row in zip(described_texts, rows):
+            for _, topic in described_texts:
                 if topic:
                     topic_texts.setdefault(candidate.id, []).append((row, topic))
+                row += 1
         owner = np.asarray([n for n, (_, ts) in enumerate(pairs) for _ in ts])
         vectors = cached_vectors(embeddings, texts, cache_dir)
         stemmer = Stemmer.Stemmer("english")

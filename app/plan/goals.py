@@ -103,10 +103,12 @@ class GoalResolver:
         self.curriculum = curriculum
         self.tree = curriculum.tree
         self._embeddings_factory = embeddings
-        self._entries = list(entries)
+        self._by_topic: dict[tuple[str, ...], list[Entry]] = {}  # topic path → its entries
+        for entry in entries:
+            self._by_topic.setdefault(entry.topic_path, []).append(entry)
         self._cache_dir = cache_dir
         self._index: GoalIndex | None = None
-        self._entry_names: dict[tuple[str, ...], list[str]] | None = None  # topic path → entry names
+        self._last_query: tuple[str, object] | None = None  # (text, vector) of the last goal embedded
 
     def named(self, goal: str) -> Resolution | None:
         """A track or topics named outright, or None when the goal is free text.
@@ -229,16 +231,12 @@ class GoalResolver:
         own = set(_words(node.title))
         if own <= words:
             return ()
-        if self._entry_names is None:
-            self._entry_names = {}
-            for entry in self._entries:
-                self._entry_names.setdefault(entry.topic_path, []).append(entry.name)
-        entries = self._entry_names
         named, topics = [], [self.tree[c] for c in node.children if self.tree[c].kind == "topic"]
         for topic in topics:
             outside, _, inside = topic.title.partition("(")
             names = [*outside.split("/"), inside.rstrip(")")] if inside else outside.split("/")
-            names += [part for name in entries.get(topic.path, ()) for part in _PARTS.split(name)]
+            entries = self._by_topic.get(topic.path, ())
+            names += [part for entry in entries for part in _PARTS.split(entry.name)]
             # A name within the unit's own title ("Transformer" in Transformer Architectures) is the unit's.
             if any(set(w) <= words and not set(w) <= own for w in map(_words, names) if w):
                 named.append(topic.id)
@@ -252,10 +250,8 @@ class GoalResolver:
 
     def _closeness(self, goal: str, unit: str) -> dict[str, float]:
         """Topic id → the goal's best cosine to one of that topic's texts in `unit`'s description."""
-        import numpy as np
-
         index = self.index()
-        vector = np.asarray(index.embeddings.embed_query(expand(goal)))
+        vector = self._embedded(expand(goal))
         found: dict[str, float] = {}
         for n, topic in index.topic_texts.get(unit, ()):
             found[topic] = max(found.get(topic, -1.0), float(index.vectors[n] @ vector))
@@ -268,7 +264,7 @@ class GoalResolver:
 
         index = self.index()
         query = expand(goal)
-        vector = np.asarray(index.embeddings.embed_query(query))
+        vector = self._embedded(query)
         dense = np.full(len(index.candidates), -1.0)
         np.maximum.at(dense, index.owner, index.vectors @ vector)
         raw = index.lexical(query)
@@ -280,6 +276,17 @@ class GoalResolver:
             scores = scores - ROLE_PENALTY * index.is_track
         order = sorted(range(len(index.candidates)), key=lambda i: (-scores[i], i))
         return [_scored(index.candidates[i], float(scores[i])) for i in order], float(dense.max()), top
+
+    def _embedded(self, query: str):
+        """The query's vector. The last one is kept: ranking a goal and narrowing its readings
+        to the topics it names embed the same text."""
+        import numpy as np
+
+        last = self._last_query
+        if last is None or last[0] != query:
+            last = (query, np.asarray(self.index().embeddings.embed_query(query)))
+            self._last_query = last
+        return last[1]
 
     def index(self) -> GoalIndex:
         """The candidates' vectors and BM25 index, built on first use."""
@@ -307,16 +314,13 @@ class GoalResolver:
         for track in self.curriculum.tracks.values():
             texts = [(f"{track.title}: {track.description}", ""), (f"{track.title} job", "")]
             found.append((Candidate(track.id, "track", f"Track: {track.title}", track.targets), texts))
-        by_topic: dict[tuple[str, ...], list[Entry]] = {}
-        for entry in self._entries:
-            by_topic.setdefault(entry.topic_path, []).append(entry)
         for node in tree.nodes.values():
             units = tree.unit_of(node.id) if node.kind != "topic" else []
             if node.unit:
                 texts = [(self.breadcrumb(node.id), "")]
                 for topic in (tree[c] for c in node.children if tree[c].kind == "topic"):
                     texts.append((f"{node.title}: {topic.title}", topic.id))
-                    for entry in by_topic.get(topic.path, []):
+                    for entry in self._by_topic.get(topic.path, []):
                         tools = f" ({', '.join(entry.tools)})" if entry.tools else ""
                         texts.append((f"{entry.name}: {entry.roadmap}{tools}", topic.id))
                 found.append((Candidate(node.id, "unit", self.breadcrumb(node.id), (node.id,)), texts))

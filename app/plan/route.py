@@ -106,14 +106,7 @@ class Router:
     def needed(self, targets: list[str]) -> set[str]:
         """The targets the learner does not know and what they build on, up to the units known
         outright (a known unit needs nothing, nor does what lies behind it)."""
-        seen: set[str] = set()
-        stack = [u for u in targets if u not in self.known_units]
-        while stack:
-            unit = stack.pop()
-            if unit not in seen:
-                seen.add(unit)
-                stack.extend(p for p in self.prerequisites(unit) if p not in self.known_units)
-        return seen
+        return self.curriculum.closure(set(targets), self.known_units, self.prerequisites)
 
     # --- the routes -------------------------------------------------------------------------
 
@@ -253,13 +246,15 @@ class Router:
         preparation shrinks as earlier goals bring in what it shares with them.
         """
 
+        costs = {goal: cost(goal) for goal in left}
+
         def key(goal: str) -> tuple[float, int]:
             own = sum(p.tenths for p in self.course(goal)) or 1
-            return cost(goal) / own, self._position[goal]
+            return costs[goal] / own, self._position[goal]
 
         best = min(left, key=key)
-        if soon is not None and cost(best) > soon:
-            best = min(left, key=lambda goal: (cost(goal), *key(goal)))
+        if soon is not None and costs[best] > soon:
+            best = min(left, key=lambda goal: (costs[goal], *key(goal)))
         left.remove(best)
         return best
 
