@@ -176,3 +176,20 @@ def test_a_goal_naming_a_topic_entry_focuses_on_its_topic() -> None:
     )
     # A name within the unit's own title stands for the unit.
     assert found.topics_named("understand transformers", transformers) == ()
+
+
+def test_a_goal_joining_titles_is_all_of_them() -> None:
+    found = GoalResolver(shipped())
+    probability, statistics = "mathematics-and-statistics/probability-theory", "mathematics-and-statistics/statistics"
+    joined = found.resolve("probability and statistics for machine learning")
+    assert joined.status == "matched"
+    assert set(joined.targets) == set(shipped().tree.unit_of(probability)) | set(shipped().tree.unit_of(statistics))
+    assert found.resolve("Docker + Kubernetes").targets == [f"{CONTAINERS}/docker", KUBERNETES]
+    # Topics named keep their focus: SQL and Python, not every language of their units.
+    sql, python = found.resolve("sql and python").focus
+    assert sql.endswith("/sql") and python.endswith("/python")
+    # One title with "and" in it, a part that is no title, or parts of one another: not joined.
+    assert found.joined("data structures and algorithms in python") is None
+    assert found.joined("xgboost and random forests") is None
+    assert found.joined("statistics and descriptive statistics") is None
+    assert found.joined("build and deploy a chatbot over our docs") is None

@@ -16,7 +16,9 @@ to the goal, the roadmap does not cover it.
 
 A goal that names a topic of its unit and not the unit itself ("reinforcement
 learning" in Advanced Machine Learning, "Spark" in Distributed Systems) has that
-topic as its *focus*: the plan learns the topic, not the whole unit.
+topic as its *focus*: the plan learns the topic, not the whole unit. A goal that
+joins titles ("probability and statistics for machine learning", "docker +
+kubernetes") is all of them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.abbreviations import ABBREVIATIONS
 from app.core.abbreviations import spell_out as expand
 from app.plan.curriculum import Curriculum
 from app.plan.goal_index import GoalIndex
@@ -183,8 +186,12 @@ class GoalResolver:
     def resolve(self, goal: str) -> Resolution:
         """Named goals as they are; free text matched, asked about, or found not covered."""
         named = self.named(goal)
-        if named is not None or not self.can_match:
-            return named or Resolution(goal, "none")
+        if named is not None:
+            return named
+        if joined := self.joined(goal):
+            return Resolution(goal, "matched", joined, (joined,), joined.score)
+        if not self.can_match:
+            return Resolution(goal, "none")
         ranked, closest, lexical = self.rank(goal)
         best = ranked[0]
         # Judged on meaning alone, before any role boost: "become a UX designer" speaks of a
@@ -209,6 +216,40 @@ class GoalResolver:
             return Resolution(goal, "ask", None, tuple(offered), best.score)
         best = self._focused(goal, best)
         return Resolution(goal, "matched", best, tuple([best, *rivals][:CHOICES]), best.score)
+
+    def joined(self, goal: str) -> Candidate | None:
+        """The reading of a goal that joins parts of the roadmap by their titles ("probability and
+        statistics for machine learning": Probability Theory and Statistics), or None. Each part
+        must name one unit, section or topic by its title, none holding another; a part that only
+        resembles a title leaves the goal to the matcher as a whole."""
+        core = _CONTEXT.sub("", goal.strip().rstrip("?!.").lower())
+        parts = [p.strip() for p in _JOINS.split(core)]
+        if not 2 <= len(parts) <= 4 or not all(1 <= len(_WORD.findall(p)) <= 3 for p in parts):
+            return None
+        if self.named(core) is not None:  # "data structures and algorithms" is one title
+            return None
+        readings = [self._titled_reading(ABBREVIATIONS.get(p, p)) for p in parts]
+        if not all(readings) or any(
+            self._related(a, b) for i, a in enumerate(readings) for b in readings[i + 1 :]
+        ):
+            return None
+        return Candidate(
+            ",".join(r.id for r in readings),
+            "unit" if all(r.kind == "unit" for r in readings) else "section",
+            " + ".join(r.label for r in readings),
+            tuple(dict.fromkeys(t for r in readings for t in r.targets)),
+            1.0,
+            tuple(f for r in readings for f in r.focus),
+        )
+
+    def _titled_reading(self, part: str) -> Candidate | None:
+        """What one part of a joined goal names by title: a title outright ("statistics",
+        "Python"), or the one part of the roadmap whose title holds it ("probability")."""
+        named = self.named(part)
+        if named is not None:
+            return named.chosen
+        shared = self._sharing(part)
+        return shared[0] if len(shared) == 1 else None
 
     def _focused(self, goal: str, candidate: Candidate, offered: bool = False) -> Candidate:
         """A unit reading narrowed to the topics the goal names in it. Offered to pick from, it
@@ -344,6 +385,8 @@ def _scored(candidate: Candidate, score: float) -> Candidate:
     return replace(candidate, score=round(score, 4))
 
 
+_JOINS = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|plus|&|\+)\s+")  # "probability and statistics"
+_CONTEXT = re.compile(r"\s+(?:for|in|with|to|from|at|using|on)\s.*$")  # "... for machine learning"
 _PARTS = re.compile(r",\s*|\s+and\s+|\s+vs\.?\s+|/")  # "ARIMA and SARIMA", "Pods, Nodes"
 _STOP = {"a", "an", "and", "the", "of", "for", "in", "to", "with", "on", "apache"}  # "Apache Spark": "Spark"
 
