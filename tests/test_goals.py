@@ -180,10 +180,15 @@ def test_a_goal_naming_a_topic_entry_focuses_on_its_topic() -> None:
 
 def test_a_goal_joining_titles_is_all_of_them() -> None:
     found = GoalResolver(shipped())
-    probability, statistics = "mathematics-and-statistics/probability-theory", "mathematics-and-statistics/statistics"
+    probability, statistics = (
+        "mathematics-and-statistics/probability-theory",
+        "mathematics-and-statistics/statistics",
+    )
     joined = found.resolve("probability and statistics for machine learning")
     assert joined.status == "matched"
-    assert set(joined.targets) == set(shipped().tree.unit_of(probability)) | set(shipped().tree.unit_of(statistics))
+    assert set(joined.targets) == set(shipped().tree.unit_of(probability)) | set(
+        shipped().tree.unit_of(statistics)
+    )
     assert found.resolve("Docker + Kubernetes").targets == [f"{CONTAINERS}/docker", KUBERNETES]
     # Topics named keep their focus: SQL and Python, not every language of their units.
     sql, python = found.resolve("sql and python").focus
