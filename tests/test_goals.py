@@ -61,7 +61,7 @@ def resolver(
 
 
 def breadcrumb(node_id: str) -> str:
-    return GoalResolver(shipped()).breadcrumb(node_id)
+    return shipped().tree.breadcrumb(node_id)
 
 
 def test_abbreviations_are_spelt_out() -> None:

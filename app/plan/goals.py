@@ -177,7 +177,7 @@ class GoalResolver:
     def _reading(self, node: Node) -> Candidate:
         """A node as a reading to offer: a unit or a bullet stands for its unit, else a section."""
         kind = "section" if node.kind in ("section", "subsection", "area") and not node.unit else "unit"
-        return Candidate(node.id, kind, self.breadcrumb(node.id), tuple(self.tree.unit_of(node.id)))
+        return Candidate(node.id, kind, self.tree.breadcrumb(node.id), tuple(self.tree.unit_of(node.id)))
 
     @property
     def can_match(self) -> bool:
@@ -358,27 +358,20 @@ class GoalResolver:
         for node in tree.nodes.values():
             units = tree.unit_of(node.id) if node.kind != "topic" else []
             if node.unit:
-                texts = [(self.breadcrumb(node.id), "")]
+                texts = [(self.tree.breadcrumb(node.id), "")]
                 for topic in (tree[c] for c in node.children if tree[c].kind == "topic"):
                     texts.append((f"{node.title}: {topic.title}", topic.id))
                     for entry in self._by_topic.get(topic.path, []):
                         tools = f" ({', '.join(entry.tools)})" if entry.tools else ""
                         texts.append((f"{entry.name}: {entry.roadmap}{tools}", topic.id))
-                found.append((Candidate(node.id, "unit", self.breadcrumb(node.id), (node.id,)), texts))
+                found.append((Candidate(node.id, "unit", self.tree.breadcrumb(node.id), (node.id,)), texts))
             elif node.kind in ("section", "subsection") and len(units) > 1:
                 titles = ", ".join(tree[u].title for u in units)
-                texts = [(f"{self.breadcrumb(node.id)}: {titles}", "")]
-                found.append((Candidate(node.id, "section", self.breadcrumb(node.id), tuple(units)), texts))
+                texts = [(f"{self.tree.breadcrumb(node.id)}: {titles}", "")]
+                found.append(
+                    (Candidate(node.id, "section", self.tree.breadcrumb(node.id), tuple(units)), texts)
+                )
         return found
-
-    def breadcrumb(self, node_id: str) -> str:
-        titles, node = [], self.tree[node_id]
-        while True:
-            titles.append(node.title)
-            if node.parent is None:
-                break
-            node = self.tree[node.parent]
-        return " › ".join(reversed(titles))
 
 
 def _scored(candidate: Candidate, score: float) -> Candidate:

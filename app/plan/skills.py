@@ -99,6 +99,16 @@ class SkillTree:
             return f"{self.nodes[node.parent].title} › {node.title}"
         return node.title
 
+    def breadcrumb(self, node_id: str) -> str:
+        """Every title from the area down: "Cloud Computing and MLOps › … › Kubernetes"."""
+        titles, node = [], self.nodes[node_id]
+        while True:
+            titles.append(node.title)
+            if node.parent is None:
+                break
+            node = self.nodes[node.parent]
+        return " › ".join(reversed(titles))
+
     def descendants(self, node_id: str) -> list[str]:
         found: list[str] = []
         stack = list(reversed(self.nodes[node_id].children))
