@@ -184,7 +184,7 @@ def test_a_goal_joining_titles_is_all_of_them() -> None:
         "mathematics-and-statistics/probability-theory",
         "mathematics-and-statistics/statistics",
     )
-    joined = found.resolve("probability and statistics for machine learning")
+    joined = found.resolve("learn probability and statistics for machine learning")
     assert joined.status == "matched"
     assert set(joined.targets) == set(shipped().tree.unit_of(probability)) | set(
         shipped().tree.unit_of(statistics)

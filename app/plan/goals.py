@@ -222,7 +222,7 @@ class GoalResolver:
         statistics for machine learning": Probability Theory and Statistics), or None. Each part
         must name one unit, section or topic by its title, none holding another; a part that only
         resembles a title leaves the goal to the matcher as a whole."""
-        core = _CONTEXT.sub("", goal.strip().rstrip("?!.").lower())
+        core = _CONTEXT.sub("", _LEAD.sub("", goal.strip().rstrip("?!.").lower()))
         parts = [p.strip() for p in _JOINS.split(core)]
         if not 2 <= len(parts) <= 4 or not all(1 <= len(_WORD.findall(p)) <= 3 for p in parts):
             return None
@@ -379,6 +379,9 @@ def _scored(candidate: Candidate, score: float) -> Candidate:
 
 
 _JOINS = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|plus|&|\+)\s+")  # "probability and statistics"
+_LEAD = re.compile(
+    r"^(?:(?:i want|i'd like|i need) to |to )?(?:learn|study|master|understand|brush up on)\s+"
+)  # "learn X"
 _CONTEXT = re.compile(r"\s+(?:for|in|with|to|from|at|using|on)\s.*$")  # "... for machine learning"
 _PARTS = re.compile(r",\s*|\s+and\s+|\s+vs\.?\s+|/")  # "ARIMA and SARIMA", "Pods, Nodes"
 _STOP = {"a", "an", "and", "the", "of", "for", "in", "to", "with", "on", "apache"}  # "Apache Spark": "Spark"
