@@ -56,7 +56,7 @@ def chat(curriculum: Curriculum) -> PlanChat:
         (FIRST, {"goal": "MLOps engineer"}),
         (
             "I would like to learn Docker & Kubernetes. 5 hours per week",
-            {"hours_per_week": 5.0, "goal": "learn Docker & Kubernetes"},
+            {"hours_per_week": 5.0, "goal": "Docker & Kubernetes"},
         ),
         # The example the tutor itself gives when it asks for missing details.
         (
@@ -67,6 +67,11 @@ def chat(curriculum: Curriculum) -> PlanChat:
             "Make me a study plan to become a data engineer in 6 months at 4 hours per week",
             {"hours_per_week": 4.0, "weeks": 26, "goal": "data engineer"},
         ),
+        (
+            "Make me a study plan to learn a bit of SQL, 4 hours a week for 3 weeks",
+            {"hours_per_week": 4.0, "weeks": 3, "goal": "SQL"},
+        ),
+        ("A study plan for apache spark", {"goal": "apache spark"}),
         ("How do I rebase a branch?", {}),
     ],
     ids=[
@@ -81,6 +86,8 @@ def chat(curriculum: Curriculum) -> PlanChat:
         "would-like-to",
         "the-tutors-own-example",
         "goal-then-duration-and-hours",
+        "to-learn-a-bit-of",
+        "a-word-starting-with-a",
         "nothing",
     ],
 )

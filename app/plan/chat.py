@@ -35,8 +35,13 @@ _UNTIL = re.compile(r"\b(?:until|till|by|before)\s+(\d{4}-\d{2}-\d{2})")
 _START = re.compile(r"\b(?:from|starting(?: on)?|start(?:ing)? on)\s+(\d{4}-\d{2}-\d{2})")
 _KNOWN = re.compile(r"\bI (?:already )?know ([^.;!?]+)", re.IGNORECASE)
 _GOAL = re.compile(
-    r"\b(?:I want to|I'd like to|I would like to|goal is to|my goal is|to become|become|for)\s+([^.;!?]+)",
+    r"\b(?:I want to|I'd like to|I would like to|goal is to|my goal is|to become|become|to learn|for)"
+    r"\s+([^.;!?]+)",
     re.IGNORECASE,
+)
+# "learn the basics of Docker": Docker
+_DOING = re.compile(
+    r"^(?:(?:learn|study|master|understand)\s+)?(?:(?:an?|the|some)\s+)?(?:(?:bit|basics) of\s+)?", re.I
 )
 _TRAILING_NUMBERS = re.compile(
     r"\s+(?:in|at|for|over|within|with|by|until)\s+\d|\s+\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|weeks?|months?)\b",
@@ -71,7 +76,7 @@ def parse(message: str) -> dict:
         found["known"] = tuple(t for t in _SPLIT.split(listed.strip()) if t)
     # The goal is read clause by clause: "for 3 months" is a duration, "for mlops engineer" a goal.
     goals = [
-        re.sub(r"^(?:an?|the)\s+", "", match.strip(), flags=re.I)
+        _DOING.sub("", match.strip())
         for clause in re.split(r"[,;:.!?]", message)
         for match in _GOAL.findall(clause)
     ]
