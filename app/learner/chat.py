@@ -73,7 +73,7 @@ def reply(coach: Coach, learner: str, message: str, history: Sequence[Turn]) -> 
 
 def _question(coach: Coach, items: list[str], at: int, opening: str = "") -> str:
     item = coach.item(items[at])
-    title = coach.tree[item.topic_id].title
+    title = coach.tree.label(item.topic_id)
     tag = f"`quiz {','.join(items)} · {at + 1}/{len(items)}`"
     return f"{opening}**Question {at + 1} of {len(items)}** ({title}): {item.question}\n\n{tag}"
 
@@ -122,8 +122,7 @@ def _next(coach: Coach, learner: str) -> Reply:
     toward = f" toward your goal ({goal})" if goal else " (set a goal in the Progress tab to rank toward it)"
     lines = [f"Ready for you next{toward}; everything each one needs is done or mastered:"]
     for n, unit in enumerate(units, start=1):
-        node = coach.tree[unit]
-        lines.append(f"{n}. **{node.title}** — {' › '.join(node.path)}")
+        lines.append(f"{n}. **{coach.tree.label(unit)}** — {' › '.join(coach.tree[unit].path)}")
     due = coach.due_count(learner)
     if due:
         lines.append(f"\nAlso {due} question(s) are due for review (Review tab).")

@@ -73,15 +73,11 @@ def topic_choices(tree: SkillTree) -> list[tuple[str, str]]:
     Breadcrumbs, not bare titles: "Core Concepts" alone names eight different units. A
     topic ("… › Core Languages › Python") credits that topic only.
     """
-    choices = []
-    for node in tree.nodes.values():
-        if node.kind in ("area", "section", "topic") or node.unit:
-            titles, parent = [node.title], node.parent
-            while parent is not None:
-                titles.append(tree[parent].title)
-                parent = tree[parent].parent
-            choices.append((" › ".join(reversed(titles)), node.id))
-    return choices
+    return [
+        (tree.breadcrumb(node.id), node.id)
+        for node in tree.nodes.values()
+        if node.kind in ("area", "section", "topic") or node.unit
+    ]
 
 
 def plan_request(

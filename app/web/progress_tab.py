@@ -106,16 +106,7 @@ def sunburst(coach: Coach, progress: Progress) -> Figure:
 def topic_choices(coach: Coach) -> list[tuple[str, str]]:
     """(breadcrumb, id) of every node, so a state can be set on a topic, a unit or a whole area."""
     tree = coach.tree
-    return [(" › ".join(_titles(tree, n.id)), n.id) for n in tree.nodes.values()]
-
-
-def _titles(tree, node_id: str) -> list[str]:
-    titles, node = [], tree[node_id]
-    while True:
-        titles.append(node.title)
-        if node.parent is None:
-            return list(reversed(titles))
-        node = tree[node.parent]
+    return [(tree.breadcrumb(n.id), n.id) for n in tree.nodes.values()]
 
 
 class ProgressTab:
