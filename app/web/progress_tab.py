@@ -183,7 +183,7 @@ class ProgressTab:
             topic = gr.Dropdown(
                 topic_choices(self.coach), label="Topic, unit or area", filterable=True, scale=4
             )
-            state = gr.Radio(list(STATES), value="done", label="State", scale=3)
+            state = gr.Radio([(s.replace("_", " "), s) for s in STATES], value="done", label="State", scale=3)
             apply = gr.Button("Set state", scale=1)
         with gr.Row(equal_height=True):
             goal = gr.Textbox(
