@@ -68,6 +68,7 @@ def test_abbreviations_are_spelt_out() -> None:
     assert expand("deploy on k8s") == "deploy on k8s kubernetes"
     assert expand("stats refresher") == "stats refresher statistics"
     assert expand("learn docker") == "learn docker"
+    assert expand("mle interview prep") == "mle interview prep machine learning engineer"
     assert expand("nlp with llms and gen ai") == (
         "nlp with llms and gen ai natural language processing large language models generative ai"
     )

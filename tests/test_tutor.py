@@ -111,6 +111,8 @@ def test_a_new_topic_ignores_the_history(make_tutor, script) -> None:
     assert tutor.search_query(question, history) == question
     # Abbreviations are searched spelled out: "what is an LLM?" was refused as off the roadmap.
     assert tutor.search_query("what is an LLM?", ()) == "what is an LLM? large language model"
+    # In a question MLE is maximum likelihood estimation; in a goal, a machine learning engineer.
+    assert tutor.search_query("what is MLE?", ()) == "what is MLE? maximum likelihood estimation"
     answer = tutor.ask(question, history)
     assert answer.retrieved[0].chunk.path == ("Programming Basics", "2. Version Control")
     assert "Earlier question" not in model.prompts[0]

@@ -13,7 +13,6 @@ ABBREVIATIONS = {
     "k8s": "kubernetes",
     "stats": "statistics",
     "dsa": "data structures and algorithms",
-    "mle": "machine learning engineer",
     "genai": "generative ai",
     "gen ai": "generative ai",
     "iac": "infrastructure as code",
@@ -21,14 +20,27 @@ ABBREVIATIONS = {
     "llm": "large language model",
     "llms": "large language models",
     "nlp": "natural language processing",
+    "eda": "exploratory data analysis",
+    "ner": "named entity recognition",
+    "lora": "low-rank adaptation fine-tuning",
+    "rlhf": "reinforcement learning from human feedback",
 }
+# Where the same letters mean one thing in a goal and another in a question: "MLE interview
+# prep" is a machine learning engineer's, "what is MLE?" asks about maximum likelihood estimation.
+IN_GOALS = {**ABBREVIATIONS, "mle": "machine learning engineer"}
+IN_QUESTIONS = {**ABBREVIATIONS, "mle": "maximum likelihood estimation"}
 _WORD = re.compile(r"[a-z0-9/+#]+")
 
 
-def spell_out(text: str) -> str:
+def spell_out(text: str, table: dict[str, str] = IN_QUESTIONS) -> str:
     """`text` with the abbreviations it uses spelled out after it ("k8s" → "k8s kubernetes")."""
     lowered = text.lower()
     words = _WORD.findall(lowered)
-    extra = [ABBREVIATIONS[w] for w in words if w in ABBREVIATIONS]
-    extra += [full for short, full in ABBREVIATIONS.items() if " " in short and short in lowered]
+    extra = [table[w] for w in words if w in table]
+    extra += [full for short, full in table.items() if " " in short and short in lowered]
     return " ".join([text, *dict.fromkeys(extra)])
+
+
+def spell_out_goal(goal: str) -> str:
+    """A goal with the abbreviations learners use in goals spelled out ("k8s", "MLE")."""
+    return spell_out(goal, IN_GOALS)

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.abbreviations import ABBREVIATIONS
-from app.core.abbreviations import spell_out as expand
+from app.core.abbreviations import IN_GOALS
+from app.core.abbreviations import spell_out_goal as expand
 from app.plan.curriculum import Curriculum
 from app.plan.goal_index import GoalIndex
 
@@ -228,7 +228,7 @@ class GoalResolver:
             return None
         if self.named(core) is not None:  # "data structures and algorithms" is one title
             return None
-        readings = [self._titled_reading(ABBREVIATIONS.get(p, p)) for p in parts]
+        readings = [self._titled_reading(IN_GOALS.get(p, p)) for p in parts]
         if not all(readings) or any(
             self._related(a, b) for i, a in enumerate(readings) for b in readings[i + 1 :]
         ):
