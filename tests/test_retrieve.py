@@ -13,6 +13,7 @@ from app.answer.retrieve import (
     WHOLE_SECTION_TOKENS,
     Retrieval,
     closest_first,
+    defining_first,
 )
 
 EXPERIMENT_TRACKING = ("Machine Learning Operations", "1. Experiment Tracking")
@@ -215,3 +216,15 @@ def test_the_first_entry_keeps_its_place_when_it_holds_the_words_asked_side_by_s
     assert closest_first(found, terms, "what is a validation set?").entries[0] is splits
     assert closest_first(found, terms, "why check data?").entries[0] is checks  # no pair: closer wins
     assert closest_first(found).entries[0] is checks  # without the words, meaning alone
+
+
+def test_the_entry_that_defines_what_is_asked_comes_first(make_hit) -> None:
+    """ "What is a GAN?" opened on DCGAN, a GAN design ranked first, before the entry that says what
+    a GAN is; a short name in brackets counts as the name."""
+    dcgan = make_hit(("T", "DCGAN"), "DCGAN (Deep Convolutional GAN, 2015) is a GAN design.", score=0.6)
+    gan = make_hit(("T", "GANs"), "A generative adversarial network (GAN) is a pair of networks.", score=0.5)
+    found = Retrieval([], [dcgan, gan])
+    assert defining_first(found, "what is a GAN?").entries == [gan, dcgan]
+    assert defining_first(found, "What are generative adversarial networks?").entries[0] is gan
+    assert defining_first(found, "what is DCGAN?").entries[0] is dcgan  # the first defines it already
+    assert defining_first(found, "how do GANs train?").entries[0] is dcgan  # not a "what is" question

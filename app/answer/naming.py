@@ -32,7 +32,8 @@ def subject(question: str) -> str:
 
 
 _DEFINITION = re.compile(
-    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\([^)]*\))?\s+(?:is|are)\s+(?:an?|the|one)\b", re.I
+    r"^(?:an?\s+|the\s+)?(?P<term>[^,;:()]{2,60}?)(?:\s*\((?P<short>[^),;]*)[^)]*\))?\s+(?:is|are)\s+(?:an?|the|one)\b",
+    re.I,
 )
 
 
@@ -41,6 +42,15 @@ def defines(sentence: str) -> str:
     descent"), or "" when it is not a definition."""
     match = _DEFINITION.match(sentence)
     return match["term"].casefold() if match and len(match["term"].split()) <= 6 else ""
+
+
+def defines_as(sentence: str, asked: str) -> bool:
+    """Whether a sentence defines `asked` (as `item_words`) by its name or by the short name in
+    brackets: "A generative adversarial network (GAN) is …" defines "gan"."""
+    match = _DEFINITION.match(sentence)
+    if not asked or not match or len(match["term"].split()) > 6:
+        return False
+    return called(item_words(match["term"]), asked) or item_words(match["short"] or "") == asked
 
 
 def item_words(text: str) -> str:

@@ -25,7 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from app.answer.naming import defines_as, item_words, subject
 from ingest.chunk import embed_text
+from ingest.entries import sentences
 from ingest.store import Store, StoredChunk
 
 if TYPE_CHECKING:
@@ -324,6 +326,25 @@ def closest_first(
 
         if held(found.entries[0]) > held(best):
             return found
+    return replace(found, entries=[best, *(hit for hit in found.entries if hit is not best)])
+
+
+def defining_first(found: Retrieval, question: str) -> Retrieval:
+    """`found` with the entry that defines what a "what is X?" question asks about first, when the
+    first does not and one of the next two does: "what is a GAN?" opens on "A generative
+    adversarial network (GAN) is …", not on DCGAN, a GAN design that ranks first."""
+    asked = item_words(subject(question))
+    if not asked or len(found.entries) < 2:
+        return found
+
+    def defines(hit: Hit) -> bool:
+        return any(defines_as(text, asked) for text in sentences(hit.chunk.text)[:2])
+
+    if defines(found.entries[0]):
+        return found
+    best = next((hit for hit in found.entries[1:3] if defines(hit)), None)
+    if best is None:
+        return found
     return replace(found, entries=[best, *(hit for hit in found.entries if hit is not best)])
 
 

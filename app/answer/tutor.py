@@ -28,7 +28,7 @@ from app.answer import compose, coverage
 from app.answer.citations import attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.naming import subject
-from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first
+from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
 from app.core.abbreviations import spell_out
 from app.core.errors import TutorError
@@ -281,7 +281,7 @@ class Tutor:
         else a clearly closer entry (`closest_first`)."""
         query = self.search_query(question, history)
         found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
-        found = closest_first(found, self.retriever.terms, query)
+        found = defining_first(closest_first(found, self.retriever.terms, query), question)
         if self.bullets is not None:
             found = self.bullets.first(question, found)
         if found.vector is not None:  # the same embedder: composing need not embed the query again
