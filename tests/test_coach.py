@@ -5,11 +5,14 @@ Real store (SQLite, and PostgreSQL in CI), real item bank and grader.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from app.answer.tutor import Turn
 from app.core.errors import TutorError
 from app.learner import chat
+from app.learner import coach as coach_module
 from app.learner.coach import Coach
 from app.learner.progress import MASTERED
 
@@ -104,6 +107,34 @@ def test_chat_quiz_runs_across_turns_and_shows_the_key_only_after_answering(coac
     stopped = chat.reply(coach, "ann", "stop", [*history, Turn("GPT", second)]).text
     assert stopped.startswith("Quiz stopped")
     assert not chat.is_learner_request("What is KL divergence?", [])
+
+
+def test_a_new_request_during_a_chat_quiz_is_not_graded_as_an_answer(coach: Coach) -> None:
+    first = chat.reply(coach, "ann", "quiz me on transformers", []).text
+    history = [Turn("quiz me on transformers", first)]
+    # "give me 3 questions on docker" was graded as a wrong answer to the transformers question.
+    again = chat.reply(coach, "ann", "give me 3 questions on docker", history).text
+    assert "Question 1 of 3" in again and "Docker" in again
+    assert coach.store.answers("ann") == []
+    assert chat.is_learner_request("ask me some questions about SQL", [])
+    assert not chat.is_learner_request("what is pod placement in Kubernetes?", [])
+
+
+def test_chat_asks_what_is_due_and_points_to_placement(coach: Coach, monkeypatch) -> None:
+    assert chat.reply(coach, "ann", "what's due?", []).text.startswith("Nothing is due for review now")
+    item = coach.quiz("ann", "transformers", 1)[0]
+    coach.answer("ann", item.id, "no idea")  # a wrong answer comes back for review soon
+    later = coach_module.now() + timedelta(days=2)
+    monkeypatch.setattr(coach_module, "now", lambda: later)
+    asked = chat.reply(coach, "ann", "what's due?", []).text
+    assert asked.startswith("1 question(s) due for review") and item.question in asked
+    assert item.key not in asked
+    graded = chat.reply(coach, "ann", "no idea again", [Turn("what's due?", asked)]).text
+    assert graded.startswith("Not quite.") and len(coach.store.answers("ann")) == 2
+    assert chat.is_learner_request("what do I need to review?", [])
+    assert not chat.is_learner_request("what is due diligence?", [])
+    placement = chat.reply(coach, "ann", "I want a placement quiz", []).text
+    assert "Quiz" in placement and "at most 15 questions" in placement
 
 
 def test_chat_what_next_lists_ready_units(coach: Coach) -> None:

@@ -1,4 +1,4 @@
-"""The learner in the chat: "quiz me on transformers" and "what should I learn next?".
+"""The learner in the chat: "quiz me on transformers", "what should I learn next?", "what is due?".
 
 Both are answered by code, never by the model. A quiz runs across turns with
 no state on the server: each question message ends with a tag that names the
@@ -23,15 +23,28 @@ if TYPE_CHECKING:
 QUIZ_SIZE = 5
 _QUIZ = re.compile(
     r"\b(?:quiz|test|check|examine)\s+me\b(?:\s+(?:on|about|in)\s+(?P<topic>[^?.!]+))?"
-    r"|\b(?:give me|start|take)\s+an?\s+quiz\b(?:\s+(?:on|about|in)\s+(?P<topic2>[^?.!]+))?",
+    r"|\b(?:give me|start|take)\s+an?\s+quiz\b(?:\s+(?:on|about|in)\s+(?P<topic2>[^?.!]+))?"
+    r"|\b(?:give|ask)\s+me\s+(?:\d+\s+|some\s+|a few\s+)?(?:quiz\s+)?questions"
+    r"\s+(?:on|about|in)\s+(?P<topic3>[^?.!]+)",
     re.IGNORECASE,
 )
+_COUNT = re.compile(r"\b(?P<n>\d+)\s+(?:quiz\s+)?questions\b", re.IGNORECASE)  # "give me 3 questions on …"
+# "what's due?", "what questions are due now?" (not "what is due diligence?"), "what should I review?"
+_DUE = re.compile(
+    r"\bwhat\b[^?]*?(?:\bis|\bare|'s)\s+due(?:\s+(?:now|today|for review))?\s*[?.!]*$"
+    r"|\bwhat\s+(?:do|should)\s+i\s+(?:need\s+to\s+)?review\b"
+    r"|\breview\s+(?:my|the)\s+(?:due\s+)?(?:cards|questions|items)\b|\b(?:start|do)\s+(?:a|my)\s+review\b",
+    re.IGNORECASE,
+)
+_PLACEMENT = re.compile(r"\bplacement\s+(?:quiz|test|exam)\b|\bwhat\s+do\s+i\s+already\s+know\b", re.I)
 _NEXT = re.compile(
     r"\bwhat\s+(?:should|shall|do|can)\s+i\s+(?:learn|study|do|read)\s+next\b"
     r"|\bwhat(?:'s| is)\s+next\b|\bwhere\s+should\s+i\s+(?:go|start|continue)\b"
     r"|\bwhat\s+should\s+i\s+(?:learn|study)\b",
     re.IGNORECASE,
 )
+_REQUESTS = (_QUIZ, _NEXT, _DUE, _PLACEMENT)
+MAX_REVIEW = 20  # due questions asked in one go
 _TAG = re.compile(r"`quiz (?P<items>[\w,]+) · (?P<at>\d+)/(?P<total>\d+)`")
 _STOP = re.compile(r"^\s*(stop|quit|end|enough|cancel|exit)( the quiz)?\W*$", re.IGNORECASE)
 
@@ -43,7 +56,7 @@ class Reply:
 
 def is_learner_request(message: str, history: Sequence[Turn]) -> bool:
     """A quiz or what-next request now, or an answer to a quiz question just asked."""
-    return bool(_QUIZ.search(message) or _NEXT.search(message) or pending(history))
+    return bool(any(p.search(message) for p in _REQUESTS) or pending(history))
 
 
 def pending(history: Sequence[Turn]) -> tuple[list[str], int] | None:
@@ -60,14 +73,24 @@ def reply(coach: Coach, learner: str, message: str, history: Sequence[Turn]) -> 
     """The coach's answer to a learner request in the chat."""
     asked = pending(history)
     quiz = _QUIZ.search(message)
-    if asked and not quiz and not _NEXT.search(message):
+    if asked and not any(p.search(message) for p in _REQUESTS):  # a new request is no answer
         if _STOP.match(message):
             return Reply(
                 "Quiz stopped. Your answers so far are saved; the Progress tab shows where you stand."
             )
         return _graded(coach, learner, message, *asked)
     if quiz:
-        return _start(coach, learner, (quiz["topic"] or quiz["topic2"] or "").strip())
+        count = _COUNT.search(message)
+        topic = quiz["topic"] or quiz["topic2"] or quiz["topic3"] or ""
+        return _start(coach, learner, topic.strip(), int(count["n"]) if count else QUIZ_SIZE)
+    if _DUE.search(message):
+        return _due(coach, learner)
+    if _PLACEMENT.search(message):
+        return Reply(
+            "The placement quiz is in the **Quiz** tab: press *Placement: what do I already know?*. "
+            "It asks at most 15 questions, about one per unit, skips what builds on a unit you miss, "
+            "and proposes the units you know for you to confirm."
+        )
     return _next(coach, learner)
 
 
@@ -78,10 +101,10 @@ def _question(coach: Coach, items: list[str], at: int, opening: str = "") -> str
     return f"{opening}**Question {at + 1} of {len(items)}** ({title}): {item.question}\n\n{tag}"
 
 
-def _start(coach: Coach, learner: str, topic: str) -> Reply:
+def _start(coach: Coach, learner: str, topic: str, size: int = QUIZ_SIZE) -> Reply:
     topic = re.sub(r"^(?:the|a|an)\s+", "", topic, flags=re.IGNORECASE)
     try:
-        items = coach.quiz(learner, topic or None, QUIZ_SIZE)
+        items = coach.quiz(learner, topic or None, size)
     except TutorError as exc:
         return Reply(f"I can't make that quiz: {exc}.")
     if not items:
@@ -109,6 +132,16 @@ def _graded(coach: Coach, learner: str, message: str, items: list[str], at: int)
     if at + 1 < len(items):
         return Reply(_question(coach, items, at + 1, text + "\n\n"))
     return Reply(text + "\n\nThat was the last question. The Progress tab shows where you stand.")
+
+
+def _due(coach: Coach, learner: str) -> Reply:
+    """The questions due for review now, asked one after another like a quiz."""
+    due = [d.item.id for d in coach.due_items(learner)][:MAX_REVIEW]
+    if not due:
+        later = coach.due_count(learner, days=7)
+        return Reply(f"Nothing is due for review now; {later} question(s) in the next 7 days (Review tab).")
+    opening = f"{len(due)} question(s) due for review. Type your answer, or say 'stop' to end.\n\n"
+    return Reply(_question(coach, due, 0, opening))
 
 
 def _next(coach: Coach, learner: str) -> Reply:
