@@ -37,18 +37,24 @@ _DEFINITION = re.compile(
 )
 
 
+def _definition(sentence: str) -> re.Match[str] | None:
+    """The definition a sentence opens with, when its term is short enough to be a name."""
+    match = _DEFINITION.match(sentence)
+    return match if match and len(match["term"].split()) <= 6 else None
+
+
 def defines(sentence: str) -> str:
     """The term a sentence defines ("Gradient descent is an iterative method ..." → "gradient
     descent"), or "" when it is not a definition."""
-    match = _DEFINITION.match(sentence)
-    return match["term"].casefold() if match and len(match["term"].split()) <= 6 else ""
+    match = _definition(sentence)
+    return match["term"].casefold() if match else ""
 
 
 def defines_as(sentence: str, asked: str) -> bool:
     """Whether a sentence defines `asked` (as `item_words`) by its name or by the short name in
     brackets: "A generative adversarial network (GAN) is …" defines "gan"."""
-    match = _DEFINITION.match(sentence)
-    if not asked or not match or len(match["term"].split()) > 6:
+    match = _definition(sentence)
+    if not asked or match is None:
         return False
     return called(item_words(match["term"]), asked) or item_words(match["short"] or "") == asked
 
