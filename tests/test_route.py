@@ -239,6 +239,21 @@ def test_probability_and_statistics_in_four_weeks_is_about_them(curriculum: Curr
     assert CORE_LANGUAGES not in {i.topic_id for w in plan.weeks for i in w.items}
 
 
+def test_machine_learning_concepts_come_before_its_libraries(curriculum: Curriculum) -> None:
+    """The essentials of ML fundamentals (types of learning, features and labels, splits,
+    overfitting) are concepts: NumPy, SciPy and plotting wait for the full course, so a Python
+    learner's GANs start in week 3 at 12 h a week, not week 4."""
+    generative = "machine-learning-and-deep-learning/generative-models"
+    math_tools = "mathematics-and-statistics/practical-tools-and-libraries"
+    ml_basics = "machine-learning-and-deep-learning/machine-learning-fundamentals/core-concepts"
+    assert math_tools not in curriculum.essentials[ml_basics].needs
+    plan = make_plan(curriculum, "GANs", [generative], {PYTHON}, 12, 20, START)
+    first = min(w.week for w in plan.weeks for i in w.items if i.kind == "learn" and i.topic_id == generative)
+    assert first <= 3
+    before = {i.topic_id for w in plan.weeks if w.week < first for i in w.items}
+    assert math_tools not in before
+
+
 # --- a goal that names a topic of its unit ------------------------------------------------
 
 ADVANCED_ML = "machine-learning-and-deep-learning/advanced-machine-learning"
