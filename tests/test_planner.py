@@ -226,6 +226,12 @@ def test_free_text_naming_a_topic_of_its_unit_plans_that_topic(embedded) -> None
         [inference],
         [],
     )
+    # A title of two words or more is named outright, whatever the other topics' closeness.
+    generative = "machine-learning-and-deep-learning/generative-models"
+    assert planner.goal_of("generate images with GANs and diffusion models") == (
+        [generative],
+        [f"{generative}/generative-adversarial-networks-gans", f"{generative}/diffusion-models"],
+    )
     plan = planner.plan(request(goal="reinforcement learning for game agents", weeks=20))
     assert plan.focus == {advanced: (f"{advanced}/reinforcement-learning",)}
     assert "machine-learning-and-deep-learning/model-evaluation-and-validation" not in {

@@ -264,29 +264,33 @@ class GoalResolver:
     def topics_named(self, goal: str, unit: str) -> tuple[str, ...]:
         """The topics of `unit` a goal names, by their title (all its words, or a "/" alternative's,
         or the short name in brackets) or one of their entries' names ("ARIMA" of "ARIMA and
-        SARIMA", under Traditional Methods), when it does not name the unit itself, and that are
-        clearly closer to the goal in meaning than any topic of the unit it does not name ("batch
-        scoring vs a low-latency API" names Batch, but means Real-Time almost as much)."""
+        SARIMA", under Traditional Methods), when it does not name the unit itself. A topic named
+        by one word only must also be clearly closer to the goal in meaning than any topic of the
+        unit it does not name ("batch scoring vs a low-latency API" names Batch, but means
+        Real-Time almost as much); "GANs and diffusion models" names Diffusion Models outright."""
         words = set(_words(expand(goal)))
         node = self.tree[unit]
         own = set(_words(node.title))
         if own <= words:
             return ()
         named, topics = [], [self.tree[c] for c in node.children if self.tree[c].kind == "topic"]
+        sure: set[str] = set()  # named by two words or more
         for topic in topics:
             outside, _, inside = topic.title.partition("(")
             names = [*outside.split("/"), inside.rstrip(")")] if inside else outside.split("/")
             entries = self._by_topic.get(topic.path, ())
             names += [part for entry in entries for part in _PARTS.split(entry.name)]
             # A name within the unit's own title ("Transformer" in Transformer Architectures) is the unit's.
-            if any(set(w) <= words and not set(w) <= own for w in map(_words, names) if w):
+            if found := [w for w in map(_words, names) if w and set(w) <= words and not set(w) <= own]:
                 named.append(topic.id)
+                if any(len(w) > 1 for w in found):  # "diffusion models": no doubt, unlike "batch"
+                    sure.add(topic.id)
         if not named or len(named) == len(topics):
             return ()
         if self.can_match:
             closeness = self._closeness(goal, unit)
             rival = max((closeness.get(t.id, -1.0) for t in topics if t.id not in named), default=-1.0)
-            named = [t for t in named if closeness.get(t, -1.0) >= rival + FOCUS_MARGIN]
+            named = [t for t in named if t in sure or closeness.get(t, -1.0) >= rival + FOCUS_MARGIN]
         return tuple(named)
 
     def _closeness(self, goal: str, unit: str) -> dict[str, float]:
@@ -368,9 +372,8 @@ class GoalResolver:
             elif node.kind in ("section", "subsection") and len(units) > 1:
                 titles = ", ".join(tree[u].title for u in units)
                 texts = [(f"{self.tree.breadcrumb(node.id)}: {titles}", "")]
-                found.append(
-                    (Candidate(node.id, "section", self.tree.breadcrumb(node.id), tuple(units)), texts)
-                )
+                section = Candidate(node.id, "section", tree.breadcrumb(node.id), tuple(units))
+                found.append((section, texts))
         return found
 
 
