@@ -122,9 +122,12 @@ def test_confidence_decides(similarity: float, status: str) -> None:
     assert goals_.resolve("zq wx vy").status == status
 
 
-def test_one_word_is_asked_about_unless_it_names_something() -> None:
-    goals_, _ = resolver({"containers": {breadcrumb(KUBERNETES): 0.9}})
+def test_one_word_is_asked_about_unless_it_names_something_or_has_one_reading() -> None:
+    goals_, _ = resolver({"containers": {breadcrumb(KUBERNETES): 0.9, breadcrumb(DATABASES): 0.85}})
     assert goals_.resolve("containers").status == "ask"
+    # One reading far ahead of any other ("git"): nothing to choose between.
+    goals_, _ = resolver({"containers": {breadcrumb(KUBERNETES): 0.9}})
+    assert goals_.resolve("containers").status == "matched"
     assert goals_.resolve("Kubernetes").status == "named"
     assert goals_.resolve("Kubernetes").targets == [KUBERNETES]
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import TutorError
+from app.core.resources import seeds_dir
 from app.plan.curriculum import Curriculum
 from app.plan.planner import MAX_WEEKS, GoalUnclear, PlanRequest, StudyPlanner, next_monday
 from app.plan.skills import SkillTree
+from ingest.entries import load_entries
 
 CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
 INFORMATION_THEORY = "mathematics-and-statistics/information-theory"
@@ -237,6 +239,18 @@ def test_free_text_naming_a_topic_of_its_unit_plans_that_topic(embedded) -> None
     assert "machine-learning-and-deep-learning/model-evaluation-and-validation" not in {
         i.topic_id for w in plan.weeks for i in w.items
     }
+
+
+def test_a_goal_joining_a_tool_and_a_title_is_both(curriculum: Curriculum, embeddings) -> None:
+    """"git" names no title but has one reading (Software Development Practices, by its
+    Version Control entries' tools): joined with Docker, the goal is both, not Docker alone."""
+    entries = load_entries(seeds_dir() / "topics")
+    planner = StudyPlanner(curriculum, embeddings=lambda: embeddings, entries=entries)
+    practices = "programming-and-software-engineering/software-development-practices"
+    docker = "cloud-computing-and-mlops/containerization-and-orchestration/docker"
+    assert planner.goal_of("git and docker") == ([practices, docker], [f"{practices}/version-control"])
+    # A tool with several readings leaves the goal to the matcher whole.
+    assert planner.goals.joined("kafka and docker") is None
 
 
 def test_free_text_that_matches_nothing(embedded) -> None:

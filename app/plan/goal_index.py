@@ -1,7 +1,7 @@
 """The goal resolver's index: every candidate's texts as vectors (cached on disk) and as BM25 documents.
 
-`app.plan.goals` describes the candidates (tracks, units, sections of several
-units) by short texts; this keeps their vectors, a BM25 index with one document
+The candidates (tracks, units, sections of several units) are described by
+short texts (`described`); this keeps their vectors, a BM25 index with one document
 per candidate, and which texts describe which topic of a unit (a goal naming a
 topic is compared with those).
 """
@@ -10,22 +10,65 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from app.plan.curriculum import Curriculum
+    from ingest.entries import Entry
+
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible reading of a goal: a track, a section or a unit, and the units it stands for."""
+
+    id: str
+    kind: str  # "track" | "section" | "unit"
+    label: str  # what the learner sees when asked
+    targets: tuple[str, ...]
+    score: float = 0.0
+    focus: tuple[str, ...] = ()  # topic ids of the target units the goal names; () means whole units
+
+
+def described(
+    curriculum: Curriculum, by_topic: Mapping[tuple[str, ...], Sequence[Entry]]
+) -> list[tuple[Candidate, list[tuple[str, str]]]]:
+    """Every track, unit and section of several units as a candidate, with its texts, each with
+    the topic it describes (or ""): a unit's breadcrumb, its topics' titles and their entries'
+    names with their tools (`by_topic`: topic path → its entries)."""
+    tree = curriculum.tree
+    found: list[tuple[Candidate, list[tuple[str, str]]]] = []
+    for track in curriculum.tracks.values():
+        texts = [(f"{track.title}: {track.description}", ""), (f"{track.title} job", "")]
+        found.append((Candidate(track.id, "track", f"Track: {track.title}", track.targets), texts))
+    for node in tree.nodes.values():
+        units = tree.unit_of(node.id) if node.kind != "topic" else []
+        if node.unit:
+            texts = [(tree.breadcrumb(node.id), "")]
+            for topic in (tree[c] for c in node.children if tree[c].kind == "topic"):
+                texts.append((f"{node.title}: {topic.title}", topic.id))
+                for entry in by_topic.get(topic.path, []):
+                    tools = f" ({', '.join(entry.tools)})" if entry.tools else ""
+                    texts.append((f"{entry.name}: {entry.roadmap}{tools}", topic.id))
+            found.append((Candidate(node.id, "unit", tree.breadcrumb(node.id), (node.id,)), texts))
+        elif node.kind in ("section", "subsection") and len(units) > 1:
+            titles = ", ".join(tree[u].title for u in units)
+            section = Candidate(node.id, "section", tree.breadcrumb(node.id), tuple(units))
+            found.append((section, [(f"{tree.breadcrumb(node.id)}: {titles}", "")]))
+    return found
 
 
 @dataclass
 class GoalIndex:
     """The candidates' text vectors (several per candidate) and a BM25 index (one document each)."""
 
-    candidates: list[Any]  # goals.Candidate, one per document
+    candidates: list[Candidate]  # one per document
     owner: object  # numpy array: the candidate index of each vector
     vectors: object
     embeddings: Embeddings
@@ -37,7 +80,7 @@ class GoalIndex:
     @classmethod
     def build(
         cls,
-        described: list[tuple[Any, list[tuple[str, str]]]],  # (goals.Candidate, texts)
+        described: list[tuple[Candidate, list[tuple[str, str]]]],
         embeddings_factory: Callable[[], Embeddings],
         cache_dir: Path | None,
     ) -> GoalIndex:

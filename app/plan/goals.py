@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from app.core.abbreviations import IN_GOALS
 from app.core.abbreviations import spell_out_goal as expand
 from app.plan.curriculum import Curriculum
-from app.plan.goal_index import GoalIndex
+from app.plan.goal_index import Candidate, GoalIndex, described
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -58,18 +58,6 @@ _ROLE = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[a-z0-9/+#]+")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible reading of a goal: a track, a section or a unit, and the units it stands for."""
-
-    id: str
-    kind: str  # "track" | "section" | "unit"
-    label: str  # what the learner sees when asked
-    targets: tuple[str, ...]
-    score: float = 0.0
-    focus: tuple[str, ...] = ()  # topic ids of the target units the goal names; () means whole units
 
 
 @dataclass(frozen=True)
@@ -209,9 +197,10 @@ class GoalResolver:
         rivals = [c for c in ranked if c is not best and not self._related(best, c)]
         gap = TRACK_MARGIN if best.kind == "track" and rivals and rivals[0].kind == "track" else MARGIN
         close = bool(rivals) and rivals[0].score > best.score - gap
-        one_word = len(_WORD.findall(goal.lower())) == 1
+        offered = [best, *[c for c in rivals if c.score > best.score - 4 * MARGIN]][:CHOICES]
+        # One word with several readings is asked about ("security"); one with a single reading is it ("git").
+        one_word = len(_WORD.findall(goal.lower())) == 1 and len(offered) > 1
         if best.score < SURE_FROM or close or one_word:
-            offered = [best, *[c for c in rivals if c.score > best.score - 4 * MARGIN]][:CHOICES]
             offered = [self._focused(goal, c, offered=True) for c in offered]
             return Resolution(goal, "ask", None, tuple(offered), best.score)
         best = self._focused(goal, best)
@@ -243,13 +232,17 @@ class GoalResolver:
         )
 
     def _titled_reading(self, part: str) -> Candidate | None:
-        """What one part of a joined goal names by title: a title outright ("statistics",
-        "Python"), or the one part of the roadmap whose title holds it ("probability")."""
+        """What one part of a joined goal names: a title outright ("statistics", "Python"), the
+        one part of the roadmap whose title holds it ("probability"), or the one reading of a
+        tool's name ("git": Software Development Practices)."""
         named = self.named(part)
         if named is not None:
             return named.chosen
-        shared = self._sharing(part)
-        return shared[0] if len(shared) == 1 else None
+        if shared := self._sharing(part):
+            return shared[0] if len(shared) == 1 else None
+        if self.can_match and len(_WORD.findall(part)) == 1:
+            return self.resolve(part).chosen  # None unless matched
+        return None
 
     def _focused(self, goal: str, candidate: Candidate, offered: bool = False) -> Candidate:
         """A unit reading narrowed to the topics the goal names in it. Offered to pick from, it
@@ -264,8 +257,8 @@ class GoalResolver:
     def topics_named(self, goal: str, unit: str) -> tuple[str, ...]:
         """The topics of `unit` a goal names, by their title (all its words, or a "/" alternative's,
         or the short name in brackets) or one of their entries' names ("ARIMA" of "ARIMA and
-        SARIMA", under Traditional Methods), when it does not name the unit itself. A topic named
-        by one word only must also be clearly closer to the goal in meaning than any topic of the
+        SARIMA", under Traditional Methods) or tools ("git", under Version Control), when it does
+        not name the unit itself. A topic named by a tool or by one word only must also be clearly closer to the goal in meaning than any topic of the
         unit it does not name ("batch scoring vs a low-latency API" names Batch, but means
         Real-Time almost as much); "GANs and diffusion models" names Diffusion Models outright."""
         words = set(_words(expand(goal)))
@@ -273,6 +266,11 @@ class GoalResolver:
         own = set(_words(node.title))
         if own <= words:
             return ()
+
+        def hits(names: Iterable[str]) -> list[list[str]]:
+            # A name within the unit's own title ("Transformer" in Transformer Architectures) is the unit's.
+            return [w for w in map(_words, names) if w and set(w) <= words and not set(w) <= own]
+
         named, topics = [], [self.tree[c] for c in node.children if self.tree[c].kind == "topic"]
         sure: set[str] = set()  # named by two words or more
         for topic in topics:
@@ -280,11 +278,12 @@ class GoalResolver:
             names = [*outside.split("/"), inside.rstrip(")")] if inside else outside.split("/")
             entries = self._by_topic.get(topic.path, ())
             names += [part for entry in entries for part in _PARTS.split(entry.name)]
-            # A name within the unit's own title ("Transformer" in Transformer Architectures) is the unit's.
-            if found := [w for w in map(_words, names) if w and set(w) <= words and not set(w) <= own]:
+            if found := hits(names):
                 named.append(topic.id)
                 if any(len(w) > 1 for w in found):  # "diffusion models": no doubt, unlike "batch"
                     sure.add(topic.id)
+            elif hits(tool for entry in entries for tool in entry.tools):  # "git": Version Control
+                named.append(topic.id)
         if not named or len(named) == len(topics):
             return ()
         if self.can_match:
@@ -338,7 +337,9 @@ class GoalResolver:
         if self._index is None:
             if self._embeddings_factory is None:
                 raise RuntimeError("free-text goals need the embedder (see can_match)")
-            self._index = GoalIndex.build(self._described(), self._embeddings_factory, self._cache_dir)
+            self._index = GoalIndex.build(
+                described(self.curriculum, self._by_topic), self._embeddings_factory, self._cache_dir
+            )
         return self._index
 
     def _related(self, a: Candidate, b: Candidate) -> bool:
@@ -350,31 +351,7 @@ class GoalResolver:
 
     def candidates(self) -> list[tuple[Candidate, list[str]]]:
         """(candidate, its texts) for every track, unit and section of several units."""
-        return [(c, [text for text, _ in texts]) for c, texts in self._described()]
-
-    def _described(self) -> list[tuple[Candidate, list[tuple[str, str]]]]:
-        """(candidate, its texts, each with the topic it describes or "")."""
-        tree = self.tree
-        found: list[tuple[Candidate, list[tuple[str, str]]]] = []
-        for track in self.curriculum.tracks.values():
-            texts = [(f"{track.title}: {track.description}", ""), (f"{track.title} job", "")]
-            found.append((Candidate(track.id, "track", f"Track: {track.title}", track.targets), texts))
-        for node in tree.nodes.values():
-            units = tree.unit_of(node.id) if node.kind != "topic" else []
-            if node.unit:
-                texts = [(self.tree.breadcrumb(node.id), "")]
-                for topic in (tree[c] for c in node.children if tree[c].kind == "topic"):
-                    texts.append((f"{node.title}: {topic.title}", topic.id))
-                    for entry in self._by_topic.get(topic.path, []):
-                        tools = f" ({', '.join(entry.tools)})" if entry.tools else ""
-                        texts.append((f"{entry.name}: {entry.roadmap}{tools}", topic.id))
-                found.append((Candidate(node.id, "unit", self.tree.breadcrumb(node.id), (node.id,)), texts))
-            elif node.kind in ("section", "subsection") and len(units) > 1:
-                titles = ", ".join(tree[u].title for u in units)
-                texts = [(f"{self.tree.breadcrumb(node.id)}: {titles}", "")]
-                section = Candidate(node.id, "section", tree.breadcrumb(node.id), tuple(units))
-                found.append((section, texts))
-        return found
+        return [(c, [text for text, _ in texts]) for c, texts in described(self.curriculum, self._by_topic)]
 
 
 def _scored(candidate: Candidate, score: float) -> Candidate:
