@@ -69,6 +69,8 @@ def test_abbreviations_are_spelt_out() -> None:
     assert expand("stats refresher") == "stats refresher statistics"
     assert expand("learn docker") == "learn docker"
     assert expand("mle interview prep") == "mle interview prep machine learning engineer"
+    # A product learners name, as the roadmap's kind ("understand how chatgpt works" was not covered).
+    assert expand("how chatgpt works") == "how chatgpt works gpt large language model"
     assert expand("nlp with llms and gen ai") == (
         "nlp with llms and gen ai natural language processing large language models generative ai"
     )

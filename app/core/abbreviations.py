@@ -24,6 +24,9 @@ ABBREVIATIONS = {
     "ner": "named entity recognition",
     "lora": "low-rank adaptation fine-tuning",
     "rlhf": "reinforcement learning from human feedback",
+    # Products learners name for what the roadmap calls by its kind.
+    "chatgpt": "gpt large language model",
+    "llama": "large language model",
 }
 # Where the same letters mean one thing in a goal and another in a question: "MLE interview
 # prep" is a machine learning engineer's, "what is MLE?" asks about maximum likelihood estimation.
