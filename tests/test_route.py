@@ -291,6 +291,17 @@ def test_a_goal_topic_needs_only_what_it_needs(curriculum: Curriculum) -> None:
             assert plan_violations(data["weeks"], plan_rules(curriculum, set()), hours)["prerequisite"] > 0
 
 
+def test_git_on_its_own_needs_no_programming_language(curriculum: Curriculum) -> None:
+    """Version Control is a topic of Software Development Practices, which builds on Core
+    Languages for its testing and debugging; learned on its own, Git starts in week 1."""
+    practices = "programming-and-software-engineering/software-development-practices"
+    plan = make_plan(
+        curriculum, "git", [practices], set(), 5, 3, START, focus=[f"{practices}/version-control"]
+    )
+    first = [i.topic_id for i in plan.weeks[0].items]
+    assert first == [practices] and CORE_LANGUAGES not in {i.topic_id for w in plan.weeks for i in w.items}
+
+
 def test_a_focus_is_dropped_where_another_goal_needs_the_whole_unit(curriculum: Curriculum) -> None:
     assert Router.focused(curriculum, [CORE_LANGUAGES], [PYTHON]) == {CORE_LANGUAGES: (PYTHON,)}
     # Docker builds on Core Languages, so Core Languages is needed whole.
