@@ -72,6 +72,11 @@ def chat(curriculum: Curriculum) -> PlanChat:
             {"hours_per_week": 4.0, "weeks": 3, "goal": "SQL"},
         ),
         ("A study plan for apache spark", {"goal": "apache spark"}),
+        (
+            "Make me a study plan to understand how chatgpt works, 5 hours a week for 4 weeks",
+            {"hours_per_week": 5.0, "weeks": 4, "goal": "how chatgpt works"},
+        ),
+        ("Can you make me a plan for learning git, 3 hours a week", {"hours_per_week": 3.0, "goal": "git"}),
         ("How do I rebase a branch?", {}),
     ],
     ids=[
@@ -88,6 +93,8 @@ def chat(curriculum: Curriculum) -> PlanChat:
         "goal-then-duration-and-hours",
         "to-learn-a-bit-of",
         "a-word-starting-with-a",
+        "to-understand",
+        "for-learning",
         "nothing",
     ],
 )

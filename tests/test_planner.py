@@ -242,7 +242,7 @@ def test_free_text_naming_a_topic_of_its_unit_plans_that_topic(embedded) -> None
 
 
 def test_a_goal_joining_a_tool_and_a_title_is_both(curriculum: Curriculum, embeddings) -> None:
-    """"git" names no title but has one reading (Software Development Practices, by its
+    """ "git" names no title but has one reading (Software Development Practices, by its
     Version Control entries' tools): joined with Docker, the goal is both, not Docker alone."""
     entries = load_entries(seeds_dir() / "topics")
     planner = StudyPlanner(curriculum, embeddings=lambda: embeddings, entries=entries)
@@ -251,6 +251,14 @@ def test_a_goal_joining_a_tool_and_a_title_is_both(curriculum: Curriculum, embed
     assert planner.goal_of("git and docker") == ([practices, docker], [f"{practices}/version-control"])
     # A tool with several readings leaves the goal to the matcher whole.
     assert planner.goals.joined("kafka and docker") is None
+
+
+def test_building_a_chatbot_offers_the_llm_application_track_first(embedded) -> None:
+    """Its description names what LLM application engineers build (it was "not covered")."""
+    planner, _ = embedded
+    resolution = planner.goals.resolve("build a chatbot")
+    assert resolution.status in ("ask", "matched")
+    assert resolution.candidates[0].id == "llm-application-engineer"
 
 
 def test_free_text_that_matches_nothing(embedded) -> None:

@@ -35,13 +35,16 @@ _UNTIL = re.compile(r"\b(?:until|till|by|before)\s+(\d{4}-\d{2}-\d{2})")
 _START = re.compile(r"\b(?:from|starting(?: on)?|start(?:ing)? on)\s+(\d{4}-\d{2}-\d{2})")
 _KNOWN = re.compile(r"\bI (?:already )?know ([^.;!?]+)", re.IGNORECASE)
 _GOAL = re.compile(
-    r"\b(?:I want to|I'd like to|I would like to|goal is to|my goal is|to become|become|to learn|for)"
+    r"\b(?:I want to|I'd like to|I would like to|goal is to|my goal is|to become|become|to learn|for"
+    r"|to(?=\s+(?:understand|master|study|build)\b))"
     r"\s+([^.;!?]+)",
     re.IGNORECASE,
 )
 # "learn the basics of Docker": Docker
 _DOING = re.compile(
-    r"^(?:(?:learn|study|master|understand)\s+)?(?:(?:an?|the|some)\s+)?(?:(?:bit|basics) of\s+)?", re.I
+    r"^(?:(?:learn(?:ing)?|study(?:ing)?|master(?:ing)?|understand(?:ing)?)\s+)?(?:(?:an?|the|some)\s+)?"
+    r"(?:(?:bit|basics) of\s+)?",
+    re.I,
 )
 _TRAILING_NUMBERS = re.compile(
     r"\s+(?:in|at|for|over|within|with|by|until)\s+\d|\s+\d+(?:\.\d+)?\s*(?:h|hrs?|hours?|weeks?|months?)\b",

@@ -258,9 +258,10 @@ class GoalResolver:
         """The topics of `unit` a goal names, by their title (all its words, or a "/" alternative's,
         or the short name in brackets) or one of their entries' names ("ARIMA" of "ARIMA and
         SARIMA", under Traditional Methods) or tools ("git", under Version Control), when it does
-        not name the unit itself. A topic named by a tool or by one word only must also be clearly closer to the goal in meaning than any topic of the
-        unit it does not name ("batch scoring vs a low-latency API" names Batch, but means
-        Real-Time almost as much); "GANs and diffusion models" names Diffusion Models outright."""
+        not name the unit itself. A topic named by a tool or by one word only must also be clearly
+        closer to the goal in meaning than any topic of the unit it does not name ("batch scoring
+        vs a low-latency API" names Batch, but means Real-Time almost as much); "GANs and
+        diffusion models" names Diffusion Models outright."""
         words = set(_words(expand(goal)))
         node = self.tree[unit]
         own = set(_words(node.title))
