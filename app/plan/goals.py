@@ -18,7 +18,7 @@ A goal that names a topic of its unit and not the unit itself ("reinforcement
 learning" in Advanced Machine Learning, "Spark" in Distributed Systems) has that
 topic as its *focus*: the plan learns the topic, not the whole unit. A goal that
 joins titles ("probability and statistics for machine learning", "docker +
-kubernetes") is all of them.
+kubernetes"), or tools with one reading each ("git and docker"), is all of them.
 """
 
 from __future__ import annotations
@@ -209,8 +209,8 @@ class GoalResolver:
     def joined(self, goal: str) -> Candidate | None:
         """The reading of a goal that joins parts of the roadmap by their titles ("probability and
         statistics for machine learning": Probability Theory and Statistics), or None. Each part
-        must name one unit, section or topic by its title, none holding another; a part that only
-        resembles a title leaves the goal to the matcher as a whole."""
+        must name one unit, section or topic by its title or be a tool with one reading, none
+        holding another; a part that only resembles a title leaves the goal to the matcher whole."""
         core = _CONTEXT.sub("", _LEAD.sub("", goal.strip().rstrip("?!.").lower()))
         parts = [p.strip() for p in _JOINS.split(core)]
         if not 2 <= len(parts) <= 4 or not all(1 <= len(_WORD.findall(p)) <= 3 for p in parts):
