@@ -326,7 +326,7 @@ def closest_first(
 
         if held(found.entries[0]) > held(best):
             return found
-    return replace(found, entries=[best, *(hit for hit in found.entries if hit is not best)])
+    return _opening(found, best)
 
 
 def defining_first(found: Retrieval, question: str) -> Retrieval:
@@ -345,6 +345,11 @@ def defining_first(found: Retrieval, question: str) -> Retrieval:
     best = next((hit for hit in found.entries[1:3] if defines(hit)), None)
     if best is None:
         return found
+    return _opening(found, best)
+
+
+def _opening(found: Retrieval, best: Hit) -> Retrieval:
+    """`found` with the entry `best` moved to the front."""
     return replace(found, entries=[best, *(hit for hit in found.entries if hit is not best)])
 
 
