@@ -16,7 +16,14 @@ LINEAR_ALGEBRA = "mathematics-and-statistics/linear-algebra/core-concepts"
 DIFFERENTIAL = "mathematics-and-statistics/calculus/differential-calculus"
 INTEGRAL = "mathematics-and-statistics/calculus/integral-calculus"
 CORE_LANGUAGES = "programming-and-software-engineering/programming-languages/core-languages"
-TRACKS = {"llm-application-engineer", "ml-engineer", "data-engineer", "mlops-engineer", "ai-generalist"}
+TRACKS = {
+    "llm-application-engineer",
+    "ml-engineer",
+    "data-scientist",
+    "data-engineer",
+    "mlops-engineer",
+    "ai-generalist",
+}
 
 MINI = """\
 # Roadmap

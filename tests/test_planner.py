@@ -261,6 +261,16 @@ def test_building_a_chatbot_offers_the_llm_application_track_first(embedded) -> 
     assert resolution.candidates[0].id == "llm-application-engineer"
 
 
+def test_data_science_goals_are_the_data_scientist_track(embedded, curriculum: Curriculum) -> None:
+    """Learners switching careers ask for data science, not data engineering (the track it
+    read as while the roadmap had no data scientist track)."""
+    planner, _ = embedded
+    scientist = list(curriculum.tracks["data-scientist"].targets)
+    assert planner.targets("get a job as a data scientist") == scientist
+    assert planner.targets("i work in accounting, how do i switch careers into data science?") == scientist
+    assert planner.targets("become a data engineer") == list(curriculum.tracks["data-engineer"].targets)
+
+
 def test_free_text_that_matches_nothing(embedded) -> None:
     planner, _ = embedded
     with pytest.raises(TutorError) as error:
