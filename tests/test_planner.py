@@ -271,6 +271,20 @@ def test_data_science_goals_are_the_data_scientist_track(embedded, curriculum: C
     assert planner.targets("become a data engineer") == list(curriculum.tracks["data-engineer"].targets)
 
 
+def test_a_project_on_photos_or_a_camera_is_computer_vision(curriculum: Curriculum, embeddings) -> None:
+    """Learners name what the model looks at ("a photo", "my webcam"), not the field: these
+    goals were asked about with Python or Azure first, or not covered."""
+    entries = load_entries(seeds_dir() / "topics")
+    planner = StudyPlanner(curriculum, embeddings=lambda: embeddings, entries=entries)
+    vision = "machine-learning-and-deep-learning/computer-vision"
+    assert planner.targets("count the cars passing my house from a video camera") == [vision]
+    for goal in (
+        "hook up a camera to my bird feeder and have it identify the birds",
+        "build a web app that classifies sign language (ASL) letters from a webcam feed",
+    ):
+        assert planner.goals.resolve(goal).candidates[0].id == vision
+
+
 def test_free_text_that_matches_nothing(embedded) -> None:
     planner, _ = embedded
     with pytest.raises(TutorError) as error:

@@ -30,7 +30,13 @@ ABBREVIATIONS = {
 }
 # Where the same letters mean one thing in a goal and another in a question: "MLE interview
 # prep" is a machine learning engineer's, "what is MLE?" asks about maximum likelihood estimation.
-IN_GOALS = {**ABBREVIATIONS, "mle": "machine learning engineer"}
+# What learners point a model at, in goals ("identify birds from my webcam"), is what the
+# roadmap's computer vision works on.
+_SEEN = {
+    w: "images computer vision"
+    for w in ("photo", "photos", "picture", "pictures", "webcam", "camera", "video")
+}
+IN_GOALS = {**ABBREVIATIONS, **_SEEN, "mle": "machine learning engineer"}
 IN_QUESTIONS = {**ABBREVIATIONS, "mle": "maximum likelihood estimation"}
 _WORD = re.compile(r"[a-z0-9/+#]+")
 
