@@ -259,6 +259,9 @@ def test_building_a_chatbot_offers_the_llm_application_track_first(embedded) -> 
     resolution = planner.goals.resolve("build a chatbot")
     assert resolution.status in ("ask", "matched")
     assert resolution.candidates[0].id == "llm-application-engineer"
+    # RAG is what the roadmap's LLM application track comes closest to (it was "not covered").
+    rag = planner.goals.resolve("when does RAG make sense vs fine-tuning and what does it cost")
+    assert rag.status != "none" and rag.candidates[0].id == "llm-application-engineer"
 
 
 def test_data_science_goals_are_the_data_scientist_track(embedded, curriculum: Curriculum) -> None:

@@ -36,7 +36,12 @@ _SEEN = {
     w: "images computer vision"
     for w in ("photo", "photos", "picture", "pictures", "webcam", "camera", "video")
 }
-IN_GOALS = {**ABBREVIATIONS, **_SEEN, "mle": "machine learning engineer"}
+# What learners build on language models, named by the parts the roadmap has.
+_BUILT_ON_LLMS = {
+    "rag": "large language model question answering over documents",
+    "chatbot": "large language model chatbot",
+}
+IN_GOALS = {**ABBREVIATIONS, **_SEEN, **_BUILT_ON_LLMS, "mle": "machine learning engineer"}
 IN_QUESTIONS = {**ABBREVIATIONS, "mle": "maximum likelihood estimation"}
 _WORD = re.compile(r"[a-z0-9/+#]+")
 
