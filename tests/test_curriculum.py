@@ -285,8 +285,16 @@ def test_the_shipped_syllabus_names_every_topic_entry(curriculum: Curriculum) ->
             "prerequisites:\n  basics/version-control/git: [basics]\n",
             "'basics/version-control/git' depends on",
         ),
+        ("not_covered:\n  - game design: Unity\n", "not_covered: {'game design': 'Unity'} is not a text"),
     ],
-    ids=["cycle", "unknown-prerequisite", "unknown-dependent", "unknown-track-target", "self-dependency"],
+    ids=[
+        "cycle",
+        "unknown-prerequisite",
+        "unknown-dependent",
+        "unknown-track-target",
+        "self-dependency",
+        "not-covered-not-text",
+    ],
 )
 def test_broken_files_name_the_problem(
     mini_tree: SkillTree, tmp_path: Path, extra: str, problem: str

@@ -124,6 +124,28 @@ def test_confidence_decides(similarity: float, status: str) -> None:
     assert goals_.resolve("zq wx vy").status == status
 
 
+@pytest.mark.parametrize(
+    ("roadmap", "field", "status", "outside"),
+    [
+        (0.6, 0.75, "none", True),
+        (0.6, 0.65, "matched", False),
+        (0.2, 0.44, "none", False),
+        (0.2, 0.46, "none", True),
+    ],
+    ids=["clearly-closer", "not-clearly-closer", "not-close-itself", "close-enough"],
+)
+def test_a_goal_clearly_about_a_field_not_taught_is_not_covered(
+    roadmap: float, field: float, status: str, outside: bool
+) -> None:
+    """Not covered, and the field named, only when the goal is close to it and clearly closer
+    than to the roadmap; a goal far from everything is not covered without a field."""
+    game = "game development with Unity or Unreal Engine"
+    assert game in shipped().not_covered
+    goals_, _ = resolver({"zq wx vy": {breadcrumb(KUBERNETES): roadmap, game: field}})
+    resolution = goals_.resolve("zq wx vy")
+    assert (resolution.status, resolution.outside) == (status, game if outside else "")
+
+
 def test_one_word_is_asked_about_unless_it_names_something_or_has_one_reading() -> None:
     goals_, _ = resolver({"containers": {breadcrumb(KUBERNETES): 0.9, breadcrumb(DATABASES): 0.85}})
     assert goals_.resolve("containers").status == "ask"

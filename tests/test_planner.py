@@ -293,9 +293,26 @@ def test_free_text_that_matches_nothing(embedded) -> None:
     with pytest.raises(TutorError) as error:
         planner.targets("learn to bake sourdough bread")
     assert str(error.value) == (
-        "the goal 'learn to bake sourdough bread' is not something the roadmap covers; "
+        "the goal 'learn to bake sourdough bread' is not something the roadmap covers "
+        "(it is about cooking and baking); "
         "name a track, topics, or a skill it lists"
     )
+
+
+def test_a_goal_about_a_field_the_roadmap_does_not_teach_is_not_covered(embedded) -> None:
+    """Its words reach the roadmap ("development", "design", "computing"), its subject does not:
+    these were asked about, with Core Concepts or Software Architecture first."""
+    planner, _ = embedded
+    for goal, field in (
+        ("learn game design and development in unity this summer, then try 3D games", "game development"),
+        ("non-physics major, really interested in how to program quantum computers", "quantum computing"),
+        ("building a robotic arm with an arduino and servos", "robotics hardware"),
+    ):
+        resolution = planner.goals.resolve(goal)
+        assert resolution.status == "none" and resolution.outside.startswith(field)
+    # Its words alone do not make a goal outside: securing a model is the roadmap's.
+    assert planner.goals.resolve("prevent sql injection in my flask app").outside == ""
+    assert planner.goals.resolve("learn web development to ship my ml demo").status == "matched"
 
 
 def test_an_unclear_goal_asks_with_the_readings_to_pick_from(embedded) -> None:

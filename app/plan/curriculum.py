@@ -1,4 +1,4 @@
-"""Curriculum data: hours, prerequisite edges, essentials and tracks, from seeds/curriculum.yaml.
+"""Curriculum data from seeds/curriculum.yaml: hours, prerequisites, essentials, tracks, fields not taught.
 
 Validated on load against the skill tree: every id must exist, every unit
 needs an hour estimate, the prerequisite graph (section and area ids expanded
@@ -63,6 +63,7 @@ class Curriculum:
     essentials: dict[str, Essentials] = field(default_factory=dict)  # prerequisite unit id → essentials
     syllabus: Syllabus = field(default=None)  # type: ignore[assignment]  # set by load()
     topic_prerequisites: dict[str, set[str]] = field(default_factory=dict)  # topic id → unit ids
+    not_covered: tuple[str, ...] = ()  # fields learners ask for that the roadmap does not teach
 
     @classmethod
     def load(
@@ -120,6 +121,9 @@ class Curriculum:
         syllabus = Syllabus.build(tree, hours, entries)
         essentials = _essentials(tree, data.get("essentials") or {}, prerequisites, syllabus, problems)
         curriculum = cls(tree, hours, prerequisites, tracks, essentials, syllabus)
+        not_covered = data.get("not_covered") or []
+        problems += [f"not_covered: {f!r} is not a text" for f in not_covered if not isinstance(f, str)]
+        curriculum.not_covered = tuple(f for f in not_covered if isinstance(f, str))
         curriculum.topic_prerequisites = _topic_prerequisites(
             curriculum, data.get("topic_prerequisites") or {}, problems
         )

@@ -2,8 +2,9 @@
 
 The candidates (tracks, units, sections of several units) are described by
 short texts (`described`); this keeps their vectors, a BM25 index with one document
-per candidate, and which texts describe which topic of a unit (a goal naming a
-topic is compared with those).
+per candidate, which texts describe which topic of a unit (a goal naming a
+topic is compared with those), and the vectors of the fields the roadmap does
+not teach (the curriculum's `not_covered`).
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class GoalIndex:
     stemmer: object
     is_track: object  # numpy array: 1.0 for tracks
     topic_texts: dict[str, list[tuple[int, str]]]  # unit id → (text row, topic id) of its topics' texts
+    outside: tuple[str, ...] = ()  # fields the roadmap does not teach
+    outside_vectors: object = None  # numpy array, one row per field
 
     @classmethod
     def build(
@@ -83,8 +86,10 @@ class GoalIndex:
         described: list[tuple[Candidate, list[tuple[str, str]]]],
         embeddings_factory: Callable[[], Embeddings],
         cache_dir: Path | None,
+        outside: Sequence[str] = (),
     ) -> GoalIndex:
-        """From each candidate's texts, each with the topic it describes (or "")."""
+        """From each candidate's texts, each with the topic it describes (or ""), and the fields
+        the roadmap does not teach (`outside`)."""
         import bm25s
         import numpy as np
         import Stemmer
@@ -100,7 +105,8 @@ class GoalIndex:
                     topic_texts.setdefault(candidate.id, []).append((row, topic))
                 row += 1
         owner = np.asarray([n for n, (_, ts) in enumerate(pairs) for _ in ts])
-        vectors = cached_vectors(embeddings, texts, cache_dir)
+        everything = cached_vectors(embeddings, [*texts, *outside], cache_dir)
+        vectors, outside_vectors = everything[: len(texts)], everything[len(texts) :]
         stemmer = Stemmer.Stemmer("english")
         bm25 = bm25s.BM25()
         documents = [" ".join(ts) for _, ts in pairs]
@@ -109,7 +115,18 @@ class GoalIndex:
             show_progress=False,
         )
         is_track = np.asarray([1.0 if c.kind == "track" else 0.0 for c, _ in pairs])
-        return cls([c for c, _ in pairs], owner, vectors, embeddings, bm25, stemmer, is_track, topic_texts)
+        return cls(
+            [c for c, _ in pairs],
+            owner,
+            vectors,
+            embeddings,
+            bm25,
+            stemmer,
+            is_track,
+            topic_texts,
+            tuple(outside),
+            outside_vectors if len(outside) else None,
+        )
 
     def lexical(self, query: str):
         """The BM25 score of every candidate for `query` (all 0 when no word matches)."""

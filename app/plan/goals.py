@@ -12,7 +12,9 @@ is often the whole goal and an embedder trained on sentences may not know it.
 The best candidate is taken when it is clearly best. When it is weak, or a
 candidate from another part of the roadmap comes close, the learner is asked
 to pick among the top few instead of getting a guess; when nothing comes close
-to the goal, the roadmap does not cover it.
+to the goal, or it is clearly about a field the roadmap does not teach (the
+curriculum's `not_covered`: "learn unity this summer" is game development, not
+the software architecture its words share), the roadmap does not cover it.
 
 A goal that names a topic of its unit and not the unit itself ("reinforcement
 learning" in Advanced Machine Learning, "Spark" in Distributed Systems) has that
@@ -51,6 +53,7 @@ ROLE_PENALTY = 0.05  # ... and lose this when it does not
 LEXICAL_WEIGHT = 0.12  # BM25, scaled to 0..1 by the best score, weighs this much next to cosine
 CHOICES = 4  # candidates offered when asking
 FOCUS_MARGIN = 0.05  # a topic named is the goal's focus only this much closer than the unit's others
+OUTSIDE_FROM, OUTSIDE_MARGIN = 0.45, 0.10  # a field not taught this close, and this much closer: not covered
 _ROLE = re.compile(
     r"\b(engineers?|developers?|devs?|jobs?|careers?|roles?|become|becoming|interviews?|interviewing|hired"
     r"|transition(ing)?|switch(ing)?|profession)\b"
@@ -69,6 +72,7 @@ class Resolution:
     chosen: Candidate | None = None
     candidates: tuple[Candidate, ...] = field(default=())  # best first
     confidence: float = 0.0
+    outside: str = ""  # for "none": the field the roadmap does not teach that the goal is about, if known
 
     @property
     def targets(self) -> list[str]:
@@ -185,7 +189,9 @@ class GoalResolver:
         # Judged on meaning alone, before any role boost: "become a UX designer" speaks of a
         # role, not of the roadmap.
         if closest < NONE_BELOW or (closest < WEAK_BELOW and lexical < WEAK_LEXICAL):
-            return Resolution(goal, "none", None, tuple(ranked[:CHOICES]), best.score)
+            return Resolution(goal, "none", None, tuple(ranked[:CHOICES]), best.score, self.outside(goal))
+        if field := self.outside(goal, closest):
+            return Resolution(goal, "none", None, tuple(ranked[:CHOICES]), best.score, field)
         # A broader reading close behind its own unit wins: "get into mlops" is the track.
         broader = [
             c
@@ -205,6 +211,18 @@ class GoalResolver:
             return Resolution(goal, "ask", None, tuple(offered), best.score)
         best = self._focused(goal, best)
         return Resolution(goal, "matched", best, tuple([best, *rivals][:CHOICES]), best.score)
+
+    def outside(self, goal: str, closest: float = 0.0) -> str:
+        """The field the roadmap does not teach that `goal` is about ("blockchain, …"), when it is
+        close to the goal and clearly closer than `closest` (the roadmap's best), else ""."""
+        index = self.index()
+        if index.outside_vectors is None:
+            return ""
+        scores = index.outside_vectors @ self._embedded(expand(goal))
+        best = int(scores.argmax())
+        if scores[best] >= max(OUTSIDE_FROM, closest + OUTSIDE_MARGIN):
+            return index.outside[best]
+        return ""
 
     def joined(self, goal: str) -> Candidate | None:
         """The reading of a goal that joins parts of the roadmap by their titles ("probability and
@@ -339,7 +357,10 @@ class GoalResolver:
             if self._embeddings_factory is None:
                 raise RuntimeError("free-text goals need the embedder (see can_match)")
             self._index = GoalIndex.build(
-                described(self.curriculum, self._by_topic), self._embeddings_factory, self._cache_dir
+                described(self.curriculum, self._by_topic),
+                self._embeddings_factory,
+                self._cache_dir,
+                self.curriculum.not_covered,
             )
         return self._index
 

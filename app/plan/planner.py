@@ -153,7 +153,8 @@ class StudyPlanner:
             raise GoalUnclear(text, resolution.candidates)
         if not self.goals.can_match:
             raise TutorError(f"no track or topic is named {text!r}; see 'tutor topics' for names")
+        about = f" (it is about {resolution.outside})" if resolution.outside else ""
         raise TutorError(
-            f"the goal {text!r} is not something the roadmap covers; "
+            f"the goal {text!r} is not something the roadmap covers{about}; "
             "name a track, topics, or a skill it lists"
         )
