@@ -71,6 +71,9 @@ def test_abbreviations_are_spelt_out() -> None:
     assert expand("mle interview prep") == "mle interview prep machine learning engineer"
     # A product learners name, as the roadmap's kind ("understand how chatgpt works" was not covered).
     assert expand("how chatgpt works") == "how chatgpt works gpt large language model"
+    # Tools and tasks by what the roadmap calls them ("time to learn pyspark?" was Python).
+    assert expand("time to learn pyspark?") == "time to learn pyspark? spark"
+    assert expand("categorize crimes") == "categorize crimes classification"
     assert expand("nlp with llms and gen ai") == (
         "nlp with llms and gen ai natural language processing large language models generative ai"
     )

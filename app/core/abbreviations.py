@@ -27,6 +27,8 @@ ABBREVIATIONS = {
     # Products learners name for what the roadmap calls by its kind.
     "chatgpt": "gpt large language model",
     "llama": "large language model",
+    "pyspark": "spark",
+    "whisper": "speech recognition transformer model",
 }
 # What learners point a model at, in goals ("identify birds from my webcam"), is what the
 # roadmap's computer vision works on.
@@ -35,13 +37,14 @@ _SEEN = {
     for w in ("photo", "photos", "picture", "pictures", "webcam", "camera", "video", "imaging")
 }
 # What learners build on language models, named by the parts the roadmap has.
+_LAY = {"categorize": "classification", "categorise": "classification"}  # what a task is called
 _BUILT_ON_LLMS = {
     "rag": "large language model question answering over documents",
     "chatbot": "large language model chatbot",
 }
 # Where the same letters mean one thing in a goal and another in a question: "MLE interview
 # prep" is a machine learning engineer's, "what is MLE?" asks about maximum likelihood estimation.
-IN_GOALS = {**ABBREVIATIONS, **_SEEN, **_BUILT_ON_LLMS, "mle": "machine learning engineer"}
+IN_GOALS = {**ABBREVIATIONS, **_SEEN, **_LAY, **_BUILT_ON_LLMS, "mle": "machine learning engineer"}
 IN_QUESTIONS = {**ABBREVIATIONS, "mle": "maximum likelihood estimation"}
 _WORD = re.compile(r"[a-z0-9/+#]+")
 
