@@ -127,6 +127,25 @@ def test_a_name_without_search_words_still_names_the_thing(make_hit, question: s
     assert coverage.decide(Retriever(covers=True, similarity=0.9), question, found) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Given a classifier with 90 true positives, find its precision.", "covered"),
+        ("A test flags 10 of 100 cases.\nWhat's the probability that the next flag is right?", "covered"),
+        ("Calculate the model's precision, recall and F1.", "covered"),
+        ("What is recall at k?", "related"),  # a topic to explain, not a problem
+    ],
+)
+def test_a_problem_to_solve_near_the_roadmap_is_covered(make_hit, question: str, expected: str) -> None:
+    """An exercise on a topic the roadmap teaches is the roadmap's, whatever its entries are
+    called ("What's the probability that Jason has two sons?" was "not covered")."""
+    entry = make_hit(("ML", "Metrics", "Precision", "Average precision"), "Average precision sums it.")
+    found = Retrieval([make_hit(("ML", "Ranking"), "- Ranking.")], [Hit(entry.chunk, 0.6)])
+    assert coverage.decide(Retriever(covers=True, similarity=0.2), question, found) == expected
+    # Far from the roadmap, a problem is still nothing it covers ("Reverse a bitstring").
+    assert coverage.decide(Retriever(covers=False, similarity=0.2), question, found) == "none"
+
+
 def test_a_question_naming_a_found_entrys_roadmap_bullet_is_covered(found: Retrieval) -> None:
     """ "Is feature scaling necessary for kernel methods?" names the bullet of Standardization."""
     far = Retriever(covers=True, similarity=0.1)

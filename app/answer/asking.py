@@ -1,4 +1,4 @@
-"""What shape of answer a question asks for: a comparison's sides, tools, or a list.
+"""What shape of answer a question asks for: a comparison's sides, tools, a list, or an exercise.
 
 Plain patterns over the question's words, no retrieval and no model:
 `app.answer.compose` shapes the answer from what these say.
@@ -85,6 +85,21 @@ def _whole(side: str, head: str) -> bool:
     """Whether a side stands on its own, not a modifier of the last side's head ("generative"
     of "discriminative model"): several words, the head itself, or a plural noun ("convolutions")."""
     return len(side.split()) > 1 or side.casefold() == head.casefold() or side.casefold().endswith("s")
+
+
+# A problem to solve rather than a topic to explain: "Reverse a bitstring.", "Given a fair coin,
+# what's the number of flips ...?", "What's the probability that Jason has two sons?".
+_EXERCISE = re.compile(
+    r"^\s*(?:find|compute|calculate|write|implement|reverse|prove|count)\b"
+    r"|\bwhat(?:'s|’s|\s+is)\s+the\s+(?:probability|expected\s+(?:number|value)|number\s+of)\b"
+    r"|^\s*given\b[^?]*\b(?:find|what|how|when|which)\b",
+    re.I | re.M,
+)
+
+
+def is_exercise(question: str) -> bool:
+    """Whether the question sets a problem to solve (on any of its lines)."""
+    return bool(_EXERCISE.search(question))
 
 
 def asks_for_tools(question: str) -> bool:

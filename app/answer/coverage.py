@@ -17,8 +17,10 @@ classification?" is about Classification › Metrics, although no entry is
 named like it. So is a question that names one of the best entries, in two
 words at least, however long the question around it ("It's a common practice
 to assume an unknown variable to be of the normal distribution. Why is that?").
-A question about a named thing whose words no close entry or section holds
-together is not: "what is a vector database?" lands by Relational databases and
+So is a problem to solve near the roadmap ("Given a fair coin, what's the
+probability …?", "Find the longest common subsequence …"): the roadmap teaches
+what it takes, though no entry is named like the problem. A question about a
+named thing whose words no close entry or section holds together is not: "what is a vector database?" lands by Relational databases and
 Feature vectors, and neither is about vector databases.
 
 `NAME_MATCH` was chosen on the dev questions of evals/datasets/interview.yaml,
@@ -32,6 +34,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
+from app.answer.asking import is_exercise
 from app.answer.naming import subject
 from ingest.entries import sentences
 
@@ -75,7 +78,7 @@ def decide(
         from app.answer.vectors import SentenceVectors
 
         vectors = SentenceVectors(retriever.embeddings)
-    if names_section(retriever, query, found) or names_entry(retriever, query, found):
+    if is_exercise(query) or names_section(retriever, query, found) or names_entry(retriever, query, found):
         return "covered"
     if unnamed_subject(retriever, query, found):
         return "related"
