@@ -20,8 +20,9 @@ to assume an unknown variable to be of the normal distribution. Why is that?").
 So is a problem to solve near the roadmap ("Given a fair coin, what's the
 probability …?", "Find the longest common subsequence …"): the roadmap teaches
 what it takes, though no entry is named like the problem. A question about a
-named thing whose words no close entry or section holds together is not: "what is a vector database?" lands by Relational databases and
-Feature vectors, and neither is about vector databases.
+named thing whose words no close entry or section holds together is not:
+"what is a vector database?" lands by Relational databases and Feature vectors,
+and neither is about vector databases.
 
 `NAME_MATCH` was chosen on the dev questions of evals/datasets/interview.yaml,
 refusal.yaml, answers.yaml and retrieval.yaml: at 0.46, 70% of the questions
