@@ -142,7 +142,7 @@ def test_a_goal_clearly_about_a_field_not_taught_is_not_covered(
 ) -> None:
     """Not covered, and the field named, only when the goal is close to it and clearly closer
     than to the roadmap; a goal far from everything is not covered without a field."""
-    game = "game development with Unity or Unreal Engine"
+    game = "video game development with Unity or Unreal Engine"
     assert game in shipped().not_covered
     goals_, _ = resolver({"zq wx vy": {breadcrumb(KUBERNETES): roadmap, game: field}})
     resolution = goals_.resolve("zq wx vy")

@@ -304,7 +304,10 @@ def test_a_goal_about_a_field_the_roadmap_does_not_teach_is_not_covered(embedded
     these were asked about, with Core Concepts or Software Architecture first."""
     planner, _ = embedded
     for goal, field in (
-        ("learn game design and development in unity this summer, then try 3D games", "game development"),
+        (
+            "learn game design and development in unity this summer, then try 3D games",
+            "video game development",
+        ),
         ("non-physics major, really interested in how to program quantum computers", "quantum computing"),
         ("building a robotic arm with an arduino and servos", "robotics hardware"),
     ):

@@ -34,10 +34,10 @@ ABBREVIATIONS = {
 # roadmap's computer vision works on.
 _SEEN = {
     w: "images computer vision"
-    for w in ("photo", "photos", "picture", "pictures", "webcam", "camera", "video", "imaging")
+    for w in ("photo", "photos", "picture", "pictures", "webcam", "camera", "imaging")
 }
-# What learners build on language models, named by the parts the roadmap has.
 _LAY = {"categorize": "classification", "categorise": "classification"}  # what a task is called
+# What learners build on language models, named by the parts the roadmap has.
 _BUILT_ON_LLMS = {
     "rag": "large language model question answering over documents",
     "chatbot": "large language model chatbot",
