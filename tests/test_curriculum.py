@@ -204,6 +204,14 @@ def test_a_valid_file_expands_sections_and_areas(mini_tree: SkillTree, tmp_path:
     assert [p.name for p in curriculum.syllabus.pieces("basics/version-control/reviews")] == ["Pull requests"]
 
 
+def test_a_track_naming_a_topic_targets_its_unit_for_that_topic(mini_tree: SkillTree, tmp_path: Path) -> None:
+    """A data scientist needs SQL, not NoSQL stores: a track may name a topic of a unit."""
+    tracks = "tracks:\n  t:\n    targets: [basics/python/packaging, basics/version-control/git]\n"
+    track = load(mini_tree, tmp_path, HOURS + tracks + ESSENTIALS).tracks["t"]
+    assert track.targets == ("basics/python", "basics/version-control/git")
+    assert track.focus == ("basics/python/packaging",)
+
+
 def test_a_topic_needs_only_what_its_unit_builds_on(mini_tree: SkillTree, tmp_path: Path) -> None:
     base = HOURS + "prerequisites:\n  basics/version-control: [basics/python]\n" + ESSENTIALS
     git = "basics/version-control/git"

@@ -272,6 +272,14 @@ def test_data_science_goals_are_the_data_scientist_track(embedded, curriculum: C
     assert planner.targets("get a job as a data scientist") == scientist
     assert planner.targets("i work in accounting, how do i switch careers into data science?") == scientist
     assert planner.targets("become a data engineer") == list(curriculum.tracks["data-engineer"].targets)
+    # Its databases are SQL ones: the track names the topic, and the plan keeps NoSQL stores out.
+    relational = "programming-and-software-engineering/databases/relational-databases"
+    assert planner.goal_of("data scientist")[1] == [relational]
+    plan = planner.plan(request(goal="get a job as a data scientist", hours_per_week=10, weeks=40))
+    scheduled = {i.topic_id for w in plan.weeks for i in w.items}
+    assert "programming-and-software-engineering/databases" in scheduled
+    covered = {piece for w in plan.weeks for i in w.items for piece in i.covers}
+    assert "SQL queries" in covered and not {"MongoDB", "Redis", "Cassandra"} & covered
 
 
 def test_a_project_on_photos_or_a_camera_is_computer_vision(curriculum: Curriculum, embeddings) -> None:

@@ -43,6 +43,7 @@ class Track:
     title: str
     description: str
     targets: tuple[str, ...]  # unit ids
+    focus: tuple[str, ...] = ()  # topic ids the track names instead of their whole unit
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,15 @@ class Curriculum:
 
         tracks: dict[str, Track] = {}
         for track_id, spec in (data.get("tracks") or {}).items():
-            targets = [u for t in spec.get("targets", []) for u in units(str(t), f"track {track_id}")]
+            named = [str(t) for t in spec.get("targets", [])]
+            targets = [u for t in named for u in units(t, f"track {track_id}")]
+            focus = tuple(t for t in named if t in tree and tree[t].kind == "topic")
             tracks[str(track_id)] = Track(
-                str(track_id), spec.get("title", track_id), spec.get("description", ""), tuple(targets)
+                str(track_id),
+                spec.get("title", track_id),
+                spec.get("description", ""),
+                tuple(dict.fromkeys(targets)),
+                focus,
             )
 
         if problems:

@@ -47,7 +47,10 @@ def described(
     found: list[tuple[Candidate, list[tuple[str, str]]]] = []
     for track in curriculum.tracks.values():
         texts = [(f"{track.title}: {track.description}", ""), (f"{track.title} job", "")]
-        found.append((Candidate(track.id, "track", f"Track: {track.title}", track.targets), texts))
+        track_candidate = Candidate(
+            track.id, "track", f"Track: {track.title}", track.targets, focus=track.focus
+        )
+        found.append((track_candidate, texts))
     for node in tree.nodes.values():
         units = tree.unit_of(node.id) if node.kind != "topic" else []
         if node.unit:
