@@ -131,6 +131,14 @@ class GoalIndex:
             outside_vectors if len(outside) else None,
         )
 
+    def closest_outside(self, vector) -> tuple[str, float]:
+        """The field not taught closest to a query's `vector`, and its cosine ("", -1 without any)."""
+        if self.outside_vectors is None:
+            return "", -1.0
+        scores = self.outside_vectors @ vector
+        best = int(scores.argmax())
+        return self.outside[best], float(scores[best])
+
     def lexical(self, query: str):
         """The BM25 score of every candidate for `query` (all 0 when no word matches)."""
         import bm25s

@@ -217,14 +217,8 @@ class GoalResolver:
     def outside(self, goal: str, closest: float = 0.0) -> str:
         """The field the roadmap does not teach that `goal` is about ("blockchain, …"), when it is
         close to the goal and clearly closer than `closest` (the roadmap's best), else ""."""
-        index = self.index()
-        if index.outside_vectors is None:
-            return ""
-        scores = index.outside_vectors @ self._embedded(expand(goal))
-        best = int(scores.argmax())
-        if scores[best] >= max(OUTSIDE_FROM, closest + OUTSIDE_MARGIN):
-            return index.outside[best]
-        return ""
+        field, similarity = self.index().closest_outside(self._embedded(expand(goal)))
+        return field if similarity >= max(OUTSIDE_FROM, closest + OUTSIDE_MARGIN) else ""
 
     def joined(self, goal: str) -> Candidate | None:
         """The reading of a goal that joins parts of the roadmap by their titles ("probability and
