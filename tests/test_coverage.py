@@ -138,7 +138,7 @@ def test_a_name_without_search_words_still_names_the_thing(make_hit, question: s
 )
 def test_a_problem_to_solve_near_the_roadmap_is_covered(make_hit, question: str, expected: str) -> None:
     """An exercise on a topic the roadmap teaches is the roadmap's, whatever its entries are
-    called ("What's the probability that Jason has two sons?" was "not covered")."""
+    called ("… what is the probability that it is defective?" was "related")."""
     entry = make_hit(("ML", "Metrics", "Precision", "Average precision"), "Average precision sums it.")
     found = Retrieval([make_hit(("ML", "Ranking"), "- Ranking.")], [Hit(entry.chunk, 0.6)])
     assert coverage.decide(Retriever(covers=True, similarity=0.2), question, found) == expected

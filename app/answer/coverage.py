@@ -17,9 +17,10 @@ classification?" is about Classification › Metrics, although no entry is
 named like it. So is a question that names one of the best entries, in two
 words at least, however long the question around it ("It's a common practice
 to assume an unknown variable to be of the normal distribution. Why is that?").
-So is a problem to solve near the roadmap ("Given a fair coin, what's the
-probability …?", "Find the longest common subsequence …"): the roadmap teaches
-what it takes, though no entry is named like the problem. A question about a
+So is a problem to solve near the roadmap ("… what is the probability that it is
+defective?", "Find the longest common subsequence …"): the roadmap teaches what
+it takes, though no entry is named like the problem; far from it ("Reverse a
+bitstring."), a problem is still none. A question about a
 named thing whose words no close entry or section holds together is not:
 "what is a vector database?" lands by Relational databases and Feature vectors,
 and neither is about vector databases.
