@@ -20,10 +20,10 @@ to assume an unknown variable to be of the normal distribution. Why is that?").
 So is a problem to solve near the roadmap ("… what is the probability that it is
 defective?", "Find the longest common subsequence …"): the roadmap teaches what
 it takes, though no entry is named like the problem; far from it ("Reverse a
-bitstring."), a problem is still none. A question about a
-named thing whose words no close entry or section holds together is not:
-"what is a vector database?" lands by Relational databases and Feature vectors,
-and neither is about vector databases.
+bitstring."), a problem is still none. A question about a named thing whose
+words no close entry or section holds together is not: "what is a vector
+database?" lands by Relational databases and Feature vectors, and neither is
+about vector databases.
 
 `NAME_MATCH` was chosen on the dev questions of evals/datasets/interview.yaml,
 refusal.yaml, answers.yaml and retrieval.yaml: at 0.46, 70% of the questions

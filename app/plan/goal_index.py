@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from app.plan.curriculum import Curriculum
+    from app.plan.curriculum import Curriculum, Track
     from ingest.entries import Entry
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,10 @@ class Candidate:
     score: float = 0.0
     focus: tuple[str, ...] = ()  # topic ids of the target units the goal names; () means whole units
 
+    @classmethod
+    def of_track(cls, track: Track, score: float = 0.0) -> Candidate:
+        return cls(track.id, "track", f"Track: {track.title}", track.targets, score, track.focus)
+
 
 def described(
     curriculum: Curriculum, by_topic: Mapping[tuple[str, ...], Sequence[Entry]]
@@ -47,10 +51,7 @@ def described(
     found: list[tuple[Candidate, list[tuple[str, str]]]] = []
     for track in curriculum.tracks.values():
         texts = [(f"{track.title}: {track.description}", ""), (f"{track.title} job", "")]
-        track_candidate = Candidate(
-            track.id, "track", f"Track: {track.title}", track.targets, focus=track.focus
-        )
-        found.append((track_candidate, texts))
+        found.append((Candidate.of_track(track), texts))
     for node in tree.nodes.values():
         units = tree.unit_of(node.id) if node.kind != "topic" else []
         if node.unit:

@@ -114,9 +114,7 @@ class GoalResolver:
         text = goal.strip()
         for track in self.curriculum.tracks.values():
             if text.casefold() in (track.id.casefold(), track.title.casefold()):
-                chosen = Candidate(
-                    track.id, "track", f"Track: {track.title}", track.targets, 1.0, track.focus
-                )
+                chosen = Candidate.of_track(track, 1.0)
                 return Resolution(goal, "named", chosen, (chosen,), 1.0)
         parts = [p.strip() for p in text.split(",") if p.strip()]
         found = [self.tree.find(p) for p in parts]
