@@ -74,6 +74,7 @@ def build_tutor(
     retriever = retriever or open_retriever(settings)
     backend = backend or build_backend(settings)
     entries = topic_entries(settings)  # read once: the curriculum and the bullets both use them
+    neighbours, adjacent = answers_curriculum(settings, entries)
     return Tutor(
         retriever,
         backend.model,
@@ -82,10 +83,11 @@ def build_tutor(
         context_tokens=backend.context_tokens,
         max_answer_tokens=settings.max_tokens,
         prompt_tokens=settings.answer_prompt_tokens,
-        neighbours=curriculum_neighbours(settings, entries),
+        neighbours=neighbours,
         model_adds=settings.model_may_add,
         vectors=sentence_vectors(settings, retriever),
         bullets=None if entries is None else Bullets(entries, retriever.terms, retriever.entries_at),
+        adjacent=adjacent,
     )
 
 
@@ -109,21 +111,22 @@ def prepare_answers(settings: Settings, progress: bool = True) -> int:
     return sentence_vectors(settings, retriever).prepare(answer_sentences(retriever), progress=progress)
 
 
-def curriculum_neighbours(settings: Settings, entries: list[Entry] | None) -> Neighbours:
-    """What an answer's topic builds on and leads to, from the curriculum data.
+def answers_curriculum(settings: Settings, entries: list[Entry] | None) -> tuple[Neighbours, tuple[str, ...]]:
+    """What answers take from the curriculum data: what a topic builds on and leads to, and the
+    subjects next to the roadmap that it does not teach.
 
-    A roadmap of your own that the shipped curriculum does not describe has no
-    neighbours: answers then just say where they sit.
+    A roadmap of your own that the shipped curriculum does not describe has
+    neither: answers then just say where they sit.
     """
     if entries is None:
-        return lambda path: ([], [])
+        return (lambda path: ([], [])), ()
     try:
         tree = SkillTree.from_file(settings.seeds[0])
         curriculum = Curriculum.load(tree, settings.curriculum, entries)
     except (CurriculumError, OSError) as error:
         log.warning("answers will not name neighbouring topics: %s", error)
-        return lambda path: ([], [])
-    return curriculum.neighbours
+        return (lambda path: ([], [])), ()
+    return curriculum.neighbours, curriculum.adjacent
 
 
 def build_study_planner(settings: Settings, embeddings: Embeddings | None = None) -> StudyPlanner:

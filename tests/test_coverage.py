@@ -12,6 +12,7 @@ import pytest
 
 from app.answer import coverage
 from app.answer.retrieve import Hit, Retrieval
+from app.answer.vectors import SentenceVectors
 
 
 class Embeddings:
@@ -181,3 +182,58 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
 )
 def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:
     assert coverage.subject(question) == subject
+
+
+class ByText:
+    """Maps a text to a unit vector at the cosine `cosines` gives it from x; any other text is a
+    question (x itself) when it ends with "?", else an entry's name (at `name`)."""
+
+    def __init__(self, name: float, cosines: dict[str, float]) -> None:
+        self.name, self.cosines = name, cosines
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        def at(text: str) -> list[float]:
+            cosine = self.cosines.get(text, 1.0 if text.endswith("?") else self.name)
+            return [cosine, (1 - cosine**2) ** 0.5]
+
+        return [at(text) for text in texts]
+
+
+RECOMMENDERS = "recommender systems: collaborative filtering, the cold start problem"
+BLEU = "metrics for generated text such as BLEU"
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "beside", "expected"),
+    [
+        ("What is a cold start?", 0.6, 0.7, "related"),  # closer to the subject beside
+        ("What is a cold start?", 0.6, 0.55, "covered"),  # closer to an entry's name
+        ("Which metrics for classification?", 0.4, 0.55, "related"),  # even when it names a section
+        ("Which metrics for classification?", 0.4, 0.45, "covered"),  # beside it, but not close
+    ],
+)
+def test_a_question_on_a_subject_beside_the_roadmap_is_related(
+    make_hit, question: str, name: float, beside: float, expected: str
+) -> None:
+    """BLEU and collaborative filtering sound like machine learning and land near the roadmap; the
+    curriculum lists such subjects (`adjacent`), and one closer to the question than any entry
+    claims it."""
+    section = make_hit(("ML", "Classification", "Metrics"), "- Precision, recall.")
+    entry = make_hit(("ML", "Classification", "Metrics", "Cold starts"), "A cold start is a delay.")
+    found = Retrieval([section], [Hit(entry.chunk, 0.6)])
+    retriever = Retriever(covers=True, similarity=0.0)
+    retriever.embeddings = ByText(name, {RECOMMENDERS: beside, BLEU: beside - 0.2})
+    assert coverage.decide(retriever, question, found, adjacent=(RECOMMENDERS, BLEU)) == expected
+    assert coverage.decide(retriever, question, found) == "covered"  # without the list
+
+
+def test_a_related_answer_names_the_subject_beside_the_roadmap_when_the_question_names_none() -> None:
+    vectors = SentenceVectors(ByText(0.0, {RECOMMENDERS: 0.3, BLEU: 0.6}))
+    question = "Why would a ranking model need calibration?"  # no subject of its own
+    assert coverage.missing_subject(question, (RECOMMENDERS, BLEU), vectors) == BLEU
+    assert coverage.missing_subject(question, (RECOMMENDERS,), vectors) == "that topic"  # not close
+    assert coverage.missing_subject("How does collaborative filtering work?", (BLEU,), vectors) == (
+        "collaborative filtering"
+    )
+    assert coverage.beside(question, (RECOMMENDERS, BLEU), vectors)[0] == BLEU
+    assert coverage.beside(question, (RECOMMENDERS,), vectors)[0] == "recommender systems"

@@ -294,6 +294,7 @@ def test_the_shipped_syllabus_names_every_topic_entry(curriculum: Curriculum) ->
             "'basics/version-control/git' depends on",
         ),
         ("not_covered:\n  - game design: Unity\n", "not_covered: {'game design': 'Unity'} is not a text"),
+        ("adjacent: recommender systems\n", "adjacent: not a list"),
     ],
     ids=[
         "cycle",
@@ -302,6 +303,7 @@ def test_the_shipped_syllabus_names_every_topic_entry(curriculum: Curriculum) ->
         "unknown-track-target",
         "self-dependency",
         "not-covered-not-text",
+        "adjacent-not-a-list",
     ],
 )
 def test_broken_files_name_the_problem(

@@ -18,6 +18,7 @@ SCALING = "What is feature scaling?"  # a roadmap bullet, whose entries are name
 VECTOR_DB = "What is a vector database?"  # near Relational databases and Feature vectors, not covered
 POOLING = "Pooling. What happens when pooling is removed completely?"  # close to its entry, not to a section
 TRANSFORMERS = "how do transformers work?"  # words alone rank Transformation matrices first
+BLEU = "BLEU is a popular metric for machine translation. What are its pros and cons?"  # beside the roadmap
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,17 @@ def ingested(e2e_home: Path, tutor_cli):
 def asked(e2e_home: Path, ingested, tutor_cli):
     assert ingested.returncode == 0, ingested.stderr
     return tutor_cli(
-        "ask", "--json", KL, SOURDOUGH, SCALING, VECTOR_DB, POOLING, TRANSFORMERS, home=e2e_home, timeout=600
+        "ask",
+        "--json",
+        KL,
+        SOURDOUGH,
+        SCALING,
+        VECTOR_DB,
+        POOLING,
+        TRANSFORMERS,
+        BLEU,
+        home=e2e_home,
+        timeout=600,
     )
 
 
@@ -56,7 +67,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 7
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -91,6 +102,14 @@ def test_a_named_bullet_is_answered_by_its_entries_and_a_near_miss_is_not_covere
     assert scaling["citations"][0]["path"][-1] in ("Standardization", "Min-max normalization")
     assert vector_db["coverage"] == "related" and vector_db["refused"] is False
     assert vector_db["answer"].startswith("The roadmap does not cover vector database;")
+
+
+def test_a_subject_beside_the_roadmap_is_not_presented_as_covered(asked) -> None:
+    """BLEU lands by Translation and summarization; the curriculum lists metrics for generated text
+    among the subjects the roadmap does not teach, and the answer names it."""
+    bleu = json.loads(asked.stdout.splitlines()[6])
+    assert bleu["coverage"] == "related" and bleu["refused"] is False
+    assert bleu["answer"].startswith("The roadmap does not cover metrics for generated text such as BLEU")
 
 
 def test_a_question_close_to_a_topic_entry_is_not_refused(asked) -> None:

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 from app.answer import compose, coverage
 from app.answer.citations import attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
-from app.answer.naming import subject
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
 from app.core.abbreviations import spell_out
@@ -169,12 +168,12 @@ class Tutor:
         model_adds: bool = True,
         vectors: SentenceVectors | None = None,
         bullets: Bullets | None = None,
+        adjacent: Sequence[str] = (),
     ) -> None:
-        """`neighbours` gives the curriculum around a roadmap path (see `compose.where_line`);
-        with `model_adds` off, answers are the composed text alone and the model is never asked.
-        `vectors` holds sentence vectors prepared ahead (default: embedded as answers need them);
-        `prompt_tokens` caps the prompt below what the context leaves (reading it is the model's
-        first-token delay); `bullets` puts the entries of a roadmap bullet the question names first."""
+        """`neighbours`: the curriculum around a roadmap path (`compose.where_line`); `model_adds` off:
+        answers are the composed text alone, the model never asked; `vectors`: sentence vectors prepared
+        ahead; `prompt_tokens` caps the prompt (reading it is the model's first-token delay); `bullets`
+        puts a named roadmap bullet's entries first; `adjacent`: subjects beside the roadmap (`coverage`)."""
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
@@ -185,6 +184,7 @@ class Tutor:
         self.vectors = vectors or SentenceVectors(retriever.embeddings)
         self.model_adds = model_adds
         self.bullets = bullets
+        self.adjacent = tuple(adjacent)
         self.related_prompt = prompts("related")
         # Leave room for the answer and for the chat markers around the prompt.
         self.prompt_budget = context_tokens - max_answer_tokens - 32
@@ -292,7 +292,7 @@ class Tutor:
         """Covered, related or none (`app.answer.coverage`), for what `find` found."""
         named = self.bullets is not None and self.bullets.names_found(question, found)
         query = question if not history else self.search_query(question, history)
-        return coverage.decide(self.retriever, query, found, self.vectors, named)
+        return coverage.decide(self.retriever, query, found, self.vectors, named, self.adjacent)
 
     def _uses_entries(self, question: str, found: Retrieval) -> bool:
         """Answer from the topic entries unless a section without entries matches clearly better."""
@@ -344,7 +344,7 @@ class Tutor:
         """ "The roadmap does not cover X; the closest it has is Y (its section)"."""
         section = " › ".join(compose.bare(p) for p in closest.chunk.path[1:-1])
         return self.related_prompt.render(
-            subject=subject(question) or "that topic",
+            subject=coverage.missing_subject(question, self.adjacent, self.vectors),
             closest=closest.chunk.path[-1],
             section=section,
         ).strip()

@@ -65,6 +65,7 @@ class Curriculum:
     syllabus: Syllabus = field(default=None)  # type: ignore[assignment]  # set by load()
     topic_prerequisites: dict[str, set[str]] = field(default_factory=dict)  # topic id → unit ids
     not_covered: tuple[str, ...] = ()  # fields learners ask for that the roadmap does not teach
+    adjacent: tuple[str, ...] = ()  # subjects next to the roadmap that it does not teach
 
     @classmethod
     def load(
@@ -128,9 +129,8 @@ class Curriculum:
         syllabus = Syllabus.build(tree, hours, entries)
         essentials = _essentials(tree, data.get("essentials") or {}, prerequisites, syllabus, problems)
         curriculum = cls(tree, hours, prerequisites, tracks, essentials, syllabus)
-        not_covered = data.get("not_covered") or []
-        problems += [f"not_covered: {f!r} is not a text" for f in not_covered if not isinstance(f, str)]
-        curriculum.not_covered = tuple(f for f in not_covered if isinstance(f, str))
+        curriculum.not_covered = _texts(data, "not_covered", problems)
+        curriculum.adjacent = _texts(data, "adjacent", problems)
         curriculum.topic_prerequisites = _topic_prerequisites(
             curriculum, data.get("topic_prerequisites") or {}, problems
         )
@@ -279,3 +279,13 @@ def _essentials(
         f"essentials: none for {u!r}, a prerequisite of other units" for u in sorted(required - set(found))
     ]
     return found
+
+
+def _texts(data: dict, key: str, problems: list[str]) -> tuple[str, ...]:
+    """The list of texts under `key` (empty when absent); anything else is a problem."""
+    found = data.get(key) or []
+    if not isinstance(found, list):
+        problems.append(f"{key}: not a list")
+        return ()
+    problems += [f"{key}: {f!r} is not a text" for f in found if not isinstance(f, str)]
+    return tuple(f for f in found if isinstance(f, str))
