@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.answer.asking import asks_for_list, comparison
-from app.answer.compose import EntryText, explain, in_full, listing
+from app.answer.compose import EntryText, explain, in_full, listing, where_line
 from app.answer.naming import defines
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
@@ -253,4 +253,18 @@ def test_an_entry_named_like_its_heading_is_not_one_of_the_listed() -> None:
     )
     assert composition.sentences[0].text == (
         "Under Classification › Algorithms, the roadmap covers Decision trees and Support Vector Machines."
+    )
+
+
+def test_the_where_line_is_short_below_an_area_and_names_one_neighbour_each_way() -> None:
+    """The line takes words from the explanation (a median of 32 of 120 with the area and two each way)."""
+    neighbours = lambda path: (["Linear Algebra", "Probability"], ["Integral Calculus", "Optimization"])  # noqa: E731
+    path = ("Mathematics and Statistics", "2. Calculus", "Differential Calculus", "Optimization")
+    assert where_line(path, neighbours) == (
+        "In the roadmap: Calculus › Differential Calculus › Optimization. Builds on Linear Algebra."
+        " Leads to Integral Calculus."
+    )
+    # An area and one section keep the area: the section alone would not say where it is.
+    assert where_line(("Soft Skills", "Communication"), lambda path: ([], [])) == (
+        "In the roadmap: Soft Skills › Communication."
     )

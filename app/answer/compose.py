@@ -41,8 +41,9 @@ Vectors = Callable[[Sequence[str]], "np.ndarray"]
 Neighbours = Callable[[tuple[str, ...]], tuple[list[str], list[str]]]
 WHERE = "In the roadmap:"  # opens the closing line: curriculum data, not an explanation
 MAX_SENTENCES = 5
+NEIGHBOURS = 1  # units named before and after the answer's (two each, and the area, took 10 words of 120)
 POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's card)
-WORD_BUDGET = 90  # of the explanation; the closing "where" line comes on top
+WORD_BUDGET = 100  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
 REDUNDANT = 0.85  # a candidate this similar to a sentence already chosen says the same thing again
 FALL_OFF = 0.25  # a candidate this much less relevant than the most relevant one is off the point
@@ -272,15 +273,15 @@ def tools(entries: Sequence[EntryText]) -> list[Sentence]:
 def where_line(path: tuple[str, ...], neighbours: Neighbours) -> str:
     """Where the answer sits in the roadmap, and the curriculum around it (no marker: added later).
 
-    `path` is a section's path, or a topic's (section path plus the topic): the
-    curriculum's prerequisites and next steps are looked up for the section.
-    """
-    text = WHERE + " " + " › ".join(bare(p) for p in path)
+    `path` is a section's or a topic's; the curriculum around it is the section's. Below an area,
+    the area's name is left out (the citation holds the whole path): the explanation needs the words."""
+    shown = path[1:] if len(path) >= 3 else path  # "Calculus › Differential Calculus › Optimization"
+    text = WHERE + " " + " › ".join(bare(p) for p in shown)
     before, after = neighbours(path)
     if before:
-        text += ". Builds on " + _series(before)
+        text += ". Builds on " + _series(before, NEIGHBOURS)
     if after:
-        text += ". Leads to " + _series(after)
+        text += ". Leads to " + _series(after, NEIGHBOURS)
     return text + "."
 
 
