@@ -268,3 +268,31 @@ def test_the_where_line_is_short_below_an_area_and_names_one_neighbour_each_way(
     assert where_line(("Soft Skills", "Communication"), lambda path: ([], [])) == (
         "In the roadmap: Soft Skills › Communication."
     )
+
+
+def test_the_opening_entrys_own_account_is_preferred_to_an_illustration_a_little() -> None:
+    """ "Explain how TF-IDF measures word importance" lost the sentence on the IDF part (0.60 to the
+    question) to the example (0.65); what an entry says the thing is explains, an example illustrates."""
+    what = "TF-IDF is a way to weigh words. The inverse document frequency part lowers common words."
+    example = "Example: a search engine ranks pages with it."
+    tfidf = EntryText.of(
+        Hit(StoredChunk("TF-IDF", "roadmap", ("NLP", "TF-IDF"), what, "entry", 10), 0.9, example)
+    )
+    cosines = {"The inverse document frequency part lowers common words.": 0.60}
+
+    def near(texts):
+        """Each text at its cosine to the question (x), the rest of it on an axis of its own."""
+        rows = np.zeros((len(texts), len(texts) + 1))
+        for n, text in enumerate(texts):
+            cosine = 1.0 if n == 0 else cosines.get(text, 0.65 if text.startswith("For example") else 0.9)
+            rows[n, 0], rows[n, n + 1] = cosine, (1 - cosine**2) ** 0.5
+        return rows
+
+    chosen = [s.text for s in explain("Explain how TF-IDF measures word importance", [tfidf], near, most=2)]
+    assert chosen == [
+        "TF-IDF is a way to weigh words.",
+        "The inverse document frequency part lowers common words.",
+    ]
+    cosines["The inverse document frequency part lowers common words."] = 0.50  # well below: the example
+    chosen = [s.text for s in explain("Explain how TF-IDF measures word importance", [tfidf], near, most=2)]
+    assert chosen[1].startswith("For example, a search engine")

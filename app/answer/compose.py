@@ -1,20 +1,18 @@
 """Answers composed by code from the topic entries: the explanation first, every sentence cited.
 
-The entries (seeds/topics) are written and checked by hand, so the facts of an
-answer come from them, never from the model. For each question the candidate
-sentences of the best-matching entries (what it is, example, common confusion,
-why it matters) are scored for relevance to *the question* by the embedder and
-picked by maximal marginal relevance, so the answer says several different
-things that fit the question instead of one entry's text in order, and never
-one thing twice in other words. Another entry's sentence far less relevant
-than the best one is off the point, and an entry that shares no word with the
-question must be much closer to it to be quoted at all. Comparisons ("bagging vs
-boosting") take each side from its own entry and prefer the sentences that
-name the other side (what tells them apart); tool questions answer with the
-entries' tools; list questions ("which algorithms are used for clustering?")
-open with the entries under the topic they name, then explain those. Sentences
-keep the order an explanation needs: per entry, what it is, then the example,
-the confusion and why it matters.
+The entries (seeds/topics) are written and checked by hand, so the facts of an answer come from
+them, never from the model. For each question the candidate sentences of the best-matching entries
+(what it is, example, common confusion, why it matters) are scored for relevance to *the question*
+by the embedder and picked by maximal marginal relevance, so the answer says several different
+things that fit the question instead of one entry's text in order, and never one thing twice in
+other words. Another entry's sentence far less relevant than the best one is off the point, and an
+entry that shares no word with the question must be much closer to it to be quoted at all.
+Comparisons ("bagging vs boosting") take each side from its own entry and prefer the sentences that
+name the other side (what tells them apart); tool questions answer with the entries' tools; list
+questions ("which algorithms are used for clustering?") open with the entries under the topic they
+name, then explain those. The opening entry's own "what it is" sentences are preferred a little: they
+explain, where its example and pitfall illustrate. Sentences keep the order an explanation needs: per
+entry, what it is, then the example, the confusion and why it matters.
 """
 
 from __future__ import annotations
@@ -45,6 +43,7 @@ NEIGHBOURS = 1  # units named before and after the answer's (two each, and the a
 POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's card)
 WORD_BUDGET = 100  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
+OPENING_WHAT = 0.07  # the opening entries' "what it is" sentences gain this in picking (dev: 0.05-0.08)
 REDUNDANT = 0.85  # a candidate this similar to a sentence already chosen says the same thing again
 FALL_OFF = 0.25  # a candidate this much less relevant than the most relevant one is off the point
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
@@ -208,6 +207,7 @@ def explain(
     # Another entry's sentence far below the best candidate is off the point the best ones make.
     sides, floor = {id(e) for e in entries[:openers]}, relevance.max() - FALL_OFF
     off_point = [r < floor and id(e) not in sides for (e, _, _), r in zip(pool, relevance)]
+    bonus = [OPENING_WHAT if id(e) in sides and role == "what" else 0.0 for e, role, _ in pool]
     chosen = []
     for entry in entries[:openers]:
         own = [i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"]
@@ -230,7 +230,7 @@ def explain(
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             if repeat >= REDUNDANT:  # two entries, or an entry and its card, saying it alike
                 continue
-            score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * repeat
+            score = MMR_LAMBDA * (relevance[i] + bonus[i]) - (1 - MMR_LAMBDA) * repeat
             if score > best_score:
                 best, best_score = i, score
         if best is None:
