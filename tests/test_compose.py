@@ -296,3 +296,18 @@ def test_the_opening_entrys_own_account_is_preferred_to_an_illustration_a_little
     cosines["The inverse document frequency part lowers common words."] = 0.50  # well below: the example
     chosen = [s.text for s in explain("Explain how TF-IDF measures word importance", [tfidf], near, most=2)]
     assert chosen[1].startswith("For example, a search engine")
+
+
+def test_a_cards_headline_sentence_is_not_an_answer_sentence() -> None:
+    """ "Ensemble methods combine models [2]." closed an answer on why ensembles score higher."""
+    from app.answer.compose import compose
+
+    what = "Ensemble learning is combining the predictions of several models."
+    found = Hit(StoredChunk("e", "roadmap", ("ML", "Ensembles", "Ensemble learning"), what, "entry", 10), 0.9)
+    card = "Ensemble methods combine models. Bagging trains models on bootstrap samples and averages them."
+    section = Hit(StoredChunk("s", "roadmap", ("ML", "Ensembles"), "- Bagging.", "section", 3), 0.5, card)
+    text, _ = compose(
+        "Why do ensembles work?", [found], section, vectors, lambda p: ([], []), lambda s: []
+    ).text_and_sources()
+    assert "Bagging trains models on bootstrap samples" in text
+    assert "Ensemble methods combine models" not in text

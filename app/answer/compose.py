@@ -364,8 +364,8 @@ def compose(
     tools does it need?"); `side_entries` finds the entries for one side of a comparison.
     """
     texts = [EntryText.of(h) for h in [*topic, *[e for e in entries if e not in topic]][:POOL_ENTRIES]]
-    if section.note:  # the section's knowledge card: a broader view, after the entries
-        texts.append(EntryText(section, tuple(sentences(section.note))))
+    if section.note:  # the section's card: a broader view, after the entries; not its headline sentences
+        texts.append(EntryText(section, tuple(s for s in sentences(section.note) if len(s.split()) >= 6)))
     chosen: list[Sentence] = []
     sides = comparison(question)
     if sides:
