@@ -48,6 +48,9 @@ def test_opposites_and_denials_are_seen() -> None:
     assert wording.opposed("Base64-encoded, not encrypted.", "encrypted in base64")
     assert wording.opposed("Bounded.", "unbounded")
     assert not wording.opposed("The least recently used entry.", "the entry used least recently")
+    # A negation reaches the next content word only: "does not fit on one device" denies "fit".
+    assert not wording.opposed("When the model does not fit on one device.", "model too large for one gpu")
+    assert wording.opposed("When the model does not fit on one device.", "when the model fits on one device")
 
 
 def test_numbers_must_agree() -> None:
@@ -70,6 +73,23 @@ def test_an_acronym_spelt_out_covers_it() -> None:
     assert wording.coverage(wording.answer_terms("Which order?", "LIFO."), "first in first out") == 0.0
     # Two-letter initials are too easy to hit by chance ("not perfect" is no "NP").
     assert wording.coverage(wording.answer_terms("Which class?", "NP."), "not perfect") == 0.0
+
+
+def test_a_name_in_brackets_is_the_answer_as_well_as_the_key() -> None:
+    question = "Which cloud model sits between IaaS and SaaS in customer responsibility?"
+    forms = wording.key_forms("Platform as a Service (PaaS).")
+    assert forms == ["Platform as a Service (PaaS).", "Platform as a Service.", "PaaS"]
+    assert max(wording.coverage(wording.answer_terms(question, f), "paas") for f in forms) == 1.0
+    assert wording.key_forms("Layer 7, HTTP.") == ["Layer 7, HTTP."]
+
+
+def test_a_hyphenated_key_said_in_two_words_covers_it() -> None:
+    assert (
+        wording.coverage(
+            wording.answer_terms("Is Q-learning on- or off-policy?", "Off-policy."), "off policy"
+        )
+        == 1.0
+    )
 
 
 def test_greek_letters_and_products_read_as_the_key_writes_them() -> None:

@@ -111,13 +111,13 @@ class Grader:
         mine, key, question, claim = vectors[:4]
         similarity = _dot(mine, key)
         closest_sibling = max((_dot(mine, v) for v in vectors[4:]), default=0.0)
-        wanted = wording.answer_terms(item.question, item.key)
+        wanted = [wording.answer_terms(item.question, form) for form in wording.key_forms(item.key)]
         return {
             "similarity": similarity,
             "question_similarity": _dot(mine, question),
             "sibling_margin": similarity - closest_sibling,
-            "coverage": wording.coverage(wanted, answer),
-            "head_coverage": wording.coverage(wanted, head),
+            "coverage": max(wording.coverage(terms, answer) for terms in wanted),
+            "head_coverage": max(wording.coverage(terms, head) for terms in wanted),
             "opposed": float(wording.opposed(item.key, answer)),
             "choice": float(wording.choice_agreement(item.question, item.key, answer)),
             "yes_no": float(wording.yes_no_agreement(item.question, item.key, answer)),

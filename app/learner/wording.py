@@ -112,21 +112,40 @@ def number_agreement(key: str, answer: str) -> int:
 
 
 def negated(text: str) -> tuple[set[str], set[str]]:
-    """The stems `text` asserts and those it denies ("not encrypted", "never returned")."""
+    """The stems `text` asserts and those it denies ("not encrypted", "never returned"): a
+    negation reaches the next content word, over small words ("does not fit on one device"
+    denies "fit", not "one")."""
+    from app.answer.grounding import _stemmer_and_stopwords
+
+    _, stopwords = _stemmer_and_stopwords()
     said, denied = set(), set()
-    negation = 0
-    for stem in stems(text):
+    negating = False
+    for word, stem in zip(tokens(text), stems(text)):
         if stem in _NEGATORS:
-            negation = 3  # a negation reaches the next few words
+            negating = True
             continue
-        (denied if negation else said).add(stem)
-        negation = max(0, negation - 1)
+        small = word in stopwords or word.isdigit()
+        (denied if negating and not small else said).add(stem)
+        negating = negating and small
     return said, denied
 
 
 def is_blank(answer: str) -> bool:
     """An answer that gives no answer: empty, "idk", "?", "not sure"."""
     return bool(_BLANK.match(answer.strip())) or not tokens(answer)
+
+
+_PARENTHESIS = re.compile(r"\s*\(([^()]+)\)")
+
+
+def key_forms(key: str) -> list[str]:
+    """The key, and where it puts another name in brackets ("Platform as a Service (PaaS)",
+    "perpendicular (orthogonal)"), the key without it and the bracketed name alone: either is
+    the answer."""
+    found = _PARENTHESIS.search(key)
+    if not found:
+        return [key]
+    return [key, _PARENTHESIS.sub("", key, count=1), found.group(1)]
 
 
 def answer_terms(question: str, key: str) -> tuple[str, ...]:
@@ -165,7 +184,7 @@ def coverage(wanted: tuple[str, ...], answer: str) -> float:
     if not wanted:
         return 0.0
     words, initials = set(terms(answer)), set(acronyms(answer))  # initials match exactly, never as typos
-    compact = "".join(tokens(answer))
+    compact = "".join(tokens(answer)) + " " + "".join(stems(answer))  # "off policy": "offpolici"
     return sum(t in initials or _matches(t, words, compact) for t in wanted) / len(wanted)
 
 
