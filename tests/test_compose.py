@@ -104,6 +104,7 @@ def test_questions_that_do_not_compare_have_no_sides(question: str) -> None:
         "Name different approaches for text summarization.",
         "List a few types of linguistic ambiguities.",
         "Which loss functions are used for classification?",
+        "List different activation neurons or functions.",  # three words before the kind
     ],
 )
 def test_list_questions_are_seen(question: str) -> None:

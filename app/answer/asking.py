@@ -46,7 +46,7 @@ _TOOLS = re.compile(
 _LIST = re.compile(
     r"\b(?:(?:which|what)(?:\s+(?:are|were)\s+(?:the|some))?|list|name)"
     r"(?:\s+(?:a few|some|the|different|common|main|typical|various|popular))?"
-    r"(?:\s+(?!(?:are|is|was|were)\b)[\w-]+){0,2}?"
+    r"(?:\s+(?!(?:are|is|was|were)\b)[\w-]+){0,3}?"
     r"\s+(?:metrics|algorithms|methods|techniques|types|kinds|models|approaches|architectures|distributions|functions)\b",
     re.I,
 )
