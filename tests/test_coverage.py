@@ -236,4 +236,6 @@ def test_a_related_answer_names_the_subject_beside_the_roadmap_when_the_question
         "collaborative filtering"
     )
     assert coverage.beside(question, (RECOMMENDERS, BLEU), vectors)[0] == BLEU
-    assert coverage.beside(question, (RECOMMENDERS,), vectors)[0] == "recommender systems"
+    assert coverage.beside(question, (RECOMMENDERS,), vectors) == (RECOMMENDERS, pytest.approx(0.3))
+    vectors = SentenceVectors(ByText(0.0, {RECOMMENDERS: 0.6}))  # named by the words before its colon
+    assert coverage.missing_subject(question, (RECOMMENDERS,), vectors) == "recommender systems"

@@ -19,6 +19,7 @@ VECTOR_DB = "What is a vector database?"  # near Relational databases and Featur
 POOLING = "Pooling. What happens when pooling is removed completely?"  # close to its entry, not to a section
 TRANSFORMERS = "how do transformers work?"  # words alone rank Transformation matrices first
 BLEU = "BLEU is a popular metric for machine translation. What are its pros and cons?"  # beside the roadmap
+AGENT = "How do I build an AI agent with tool calling?"  # beside it too; its words find soft skills
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         POOLING,
         TRANSFORMERS,
         BLEU,
+        AGENT,
         home=e2e_home,
         timeout=600,
     )
@@ -67,7 +69,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 7
+    assert len(lines) == 8
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -110,6 +112,12 @@ def test_a_subject_beside_the_roadmap_is_not_presented_as_covered(asked) -> None
     bleu = json.loads(asked.stdout.splitlines()[6])
     assert bleu["coverage"] == "related" and bleu["refused"] is False
     assert bleu["answer"].startswith("The roadmap does not cover metrics for generated text such as BLEU")
+    # The closest topic is the one closest to the subject, not to the question's words (an agent
+    # was explained as Cross-functional collaboration).
+    agent = json.loads(asked.stdout.splitlines()[7])
+    assert agent["coverage"] == "related"
+    assert agent["answer"].startswith("The roadmap does not cover building LLM applications;")
+    assert agent["citations"][0]["path"][-1] == "Large language models"
 
 
 def test_a_question_close_to_a_topic_entry_is_not_refused(asked) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer.citations import cited_numbers
-from app.answer.tutor import Answer, Turn, Waiting, as_data, clean_question, is_followup
+from app.answer.citations import as_data, cited_numbers
+from app.answer.tutor import Answer, Turn, Waiting, clean_question, is_followup
 from app.core.errors import TutorError
 from app.core.prompts import load_prompt
 

@@ -9,6 +9,8 @@ citation n of the answer.
 The composed opening is written by code and already cites correctly, and it
 may quote text that looks like markers (the example "[[2, 1], [1, 1]]", the
 Python list "[1, 2, 3]"), so only the model's sentences are read for markers.
+Excerpts go into the model's prompt quoted where they look like its structure
+or like a marker (`as_data`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from app.answer.retrieve import Hit
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_EXCERPT_NUMBER = re.compile(r"\[\d+\]")
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -88,3 +91,18 @@ def before_final_punctuation(sentence: str, marker: str) -> str:
     if stripped and stripped[-1] in ".!?":
         return f"{stripped[:-1]}{marker}{stripped[-1]}"
     return f"{stripped}{marker}"
+
+
+def as_data(text: str, labels: Sequence[str]) -> str:
+    """Excerpt text as it goes into the prompt: lines that mimic the prompt's structure quoted.
+
+    A document may contain "Question: …" or "Answer: …" lines, or a fake "[3]"
+    excerpt; quoted, they stay inside the excerpt they came from.
+    """
+    starts = tuple(label.lower() for label in labels)
+
+    def line_as_data(line: str) -> str:
+        bare = line.lstrip().lower()
+        return f"> {line}" if bare.startswith(starts) or _EXCERPT_NUMBER.match(bare) else line
+
+    return "\n".join(line_as_data(line) for line in text.split("\n"))

@@ -102,14 +102,13 @@ def decide(
 
 
 def beside(query: str, adjacent: Sequence[str], vectors: Vectors) -> tuple[str, float]:
-    """The subject next to the roadmap closest to the question, by the name before its colon
-    ("recommender systems"), and its cosine ("", -1 without any)."""
+    """The subject next to the roadmap closest to the question, and its cosine ("", -1 without any)."""
     if not adjacent:
         return "", -1.0
     rows = vectors([query, *adjacent])
     scores = rows[1:] @ rows[0]
     best = int(scores.argmax())
-    return adjacent[best].partition(":")[0].strip(), float(scores[best])
+    return adjacent[best], float(scores[best])
 
 
 def names_section(retriever: Retriever, query: str, found: Retrieval) -> bool:
@@ -174,5 +173,5 @@ def missing_subject(query: str, adjacent: Sequence[str], vectors: Vectors) -> st
     database"), else the subject next to the roadmap it is close to, else "that topic"."""
     if asked := subject(query):
         return asked
-    name, score = beside(query, adjacent, vectors)
-    return name if score >= ADJACENT else "that topic"
+    text, score = beside(query, adjacent, vectors)
+    return text.partition(":")[0].strip() if score >= ADJACENT else "that topic"  # "recommender systems"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.answer import compose, coverage
-from app.answer.citations import attach_citations
+from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
@@ -55,7 +55,6 @@ _FOLLOWUP = re.compile(
     r"|\b(the (first|second|third|other|former|latter)|equivalents?)\b",
     re.IGNORECASE,
 )
-_EXCERPT_NUMBER = re.compile(r"\[\d+\]")
 # "what about X?" asks about a new topic the way the previous one was asked.
 _ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
@@ -123,21 +122,6 @@ def clean_question(question: str) -> str:
             f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}"
         )
     return question
-
-
-def as_data(text: str, labels: Sequence[str]) -> str:
-    """Excerpt text as it goes into the prompt: lines that mimic the prompt's structure quoted.
-
-    A document may contain "Question: …" or "Answer: …" lines, or a fake "[3]"
-    excerpt; quoted, they stay inside the excerpt they came from.
-    """
-    starts = tuple(label.lower() for label in labels)
-
-    def line_as_data(line: str) -> str:
-        bare = line.lstrip().lower()
-        return f"> {line}" if bare.startswith(starts) or _EXCERPT_NUMBER.match(bare) else line
-
-    return "\n".join(line_as_data(line) for line in text.split("\n"))
 
 
 def is_followup(question: str) -> bool:
@@ -307,11 +291,16 @@ class Tutor:
     def _composed(
         self, question: str, found: Retrieval, history: Sequence[Turn], related: bool = False
     ) -> tuple[str, list[Hit]]:
-        """The composed answer's text (markers numbered) and the hits it cites.
-
-        For a question the roadmap only relates to, the answer first says so and
-        names the closest topic, then explains that topic.
-        """
+        """The composed answer's text (markers numbered) and the hits it cites. For a question the
+        roadmap only relates to, the answer first says so and names the closest topic (to the
+        subject beside the roadmap it is about, if any: "build an AI agent?": Large language
+        models, not Cross-functional collaboration), then explains that topic."""
+        beside, score = coverage.beside(question, self.adjacent, self.vectors) if related else ("", -1)
+        if (
+            score >= coverage.ADJACENT
+            and (near := self.retriever.retrieve(beside, self.top_k, entries=ENTRIES)).entries
+        ):
+            found = near
         topic: list[Hit] = []
         if history and is_followup(question) and not _ABOUT_ELSE.match(question):
             # "which tools does it need?": "it" is the previous question's topic.
