@@ -116,7 +116,7 @@ def test_a_subject_beside_the_roadmap_is_not_presented_as_covered(asked) -> None
     # was explained as Cross-functional collaboration).
     agent = json.loads(asked.stdout.splitlines()[7])
     assert agent["coverage"] == "related"
-    assert agent["answer"].startswith("The roadmap does not cover building LLM applications;")
+    assert agent["answer"].startswith("The roadmap does not cover AI agents;")
     assert agent["citations"][0]["path"][-1] == "Large language models"
 
 

@@ -295,7 +295,9 @@ class Tutor:
         roadmap only relates to, the answer first says so and names the closest topic (to the
         subject beside the roadmap it is about, if any: "build an AI agent?": Large language
         models, not Cross-functional collaboration), then explains that topic."""
-        beside, score = coverage.beside(question, self.adjacent, self.vectors) if related else ("", -1)
+        beside, score = (
+            coverage.beside(spell_out(question), self.adjacent, self.vectors) if related else ("", -1)
+        )
         if (
             score >= coverage.ADJACENT
             and (near := self.retriever.retrieve(beside, self.top_k, entries=ENTRIES)).entries

@@ -45,7 +45,11 @@ _BUILT_ON_LLMS = {
 # Where the same letters mean one thing in a goal and another in a question: "MLE interview
 # prep" is a machine learning engineer's, "what is MLE?" asks about maximum likelihood estimation.
 IN_GOALS = {**ABBREVIATIONS, **_SEEN, **_LAY, **_BUILT_ON_LLMS, "mle": "machine learning engineer"}
-IN_QUESTIONS = {**ABBREVIATIONS, "mle": "maximum likelihood estimation"}
+IN_QUESTIONS = {
+    **ABBREVIATIONS,
+    "mle": "maximum likelihood estimation",
+    "rag": "retrieval-augmented generation",
+}
 _WORD = re.compile(r"[a-z0-9/+#]+")
 
 
