@@ -77,6 +77,13 @@ def test_abbreviations_are_spelt_out() -> None:
     assert expand("nlp with llms and gen ai") == (
         "nlp with llms and gen ai natural language processing large language models generative ai"
     )
+    # In a question, RAG is the technique by its name; in a goal, what is built with it.
+    from app.core.abbreviations import spell_out
+
+    assert spell_out("What is RAG?") == "What is RAG? retrieval-augmented generation"
+    assert (
+        expand("build a rag app") == "build a rag app large language model question answering over documents"
+    )
 
 
 def test_every_unit_track_and_shared_section_is_a_candidate() -> None:
