@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.answer.asking import asks_for_list, comparison
+from app.answer.asking import asks_for_list, comparison, plainly
 from app.answer.compose import EntryText, explain, in_full, listing, where_line
 from app.answer.naming import defines
 from app.answer.retrieve import Hit
@@ -117,6 +117,28 @@ def test_list_questions_are_seen(question: str) -> None:
 )
 def test_questions_on_one_thing_are_not_list_questions(question: str) -> None:
     assert not asks_for_list(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("explain overfitting simply", "explain overfitting"),
+        ("ELI5 gradient descent", "gradient descent"),
+        ("explain attention in transformers like I'm 12", "explain attention in transformers"),
+        ("what is a CNN, in plain English?", "what is a CNN?"),
+        ("can you explain PCA in simple terms with an example", "can you explain PCA with an example"),
+        ("explain SVMs to a beginner please", "explain SVMs"),
+        ("Quick question: what is docker?", "what is docker?"),
+        # A manner of speaking only where it is one.
+        ("what is the slope in simple linear regression", "what is the slope in simple linear regression"),
+        ("what happens for 10 epochs", "what happens for 10 epochs"),
+        ("what is the error in one step", "what is the error in one step"),
+        ("explain simply", "explain"),
+        ("simply", "simply"),  # nothing else left: the question itself
+    ],
+)
+def test_how_a_learner_wants_it_said_is_not_what_is_asked(question: str, asked: str) -> None:
+    assert plainly(question) == asked
 
 
 def clustering(name: str, topic: str = "Clustering") -> Hit:

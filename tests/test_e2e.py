@@ -20,6 +20,7 @@ POOLING = "Pooling. What happens when pooling is removed completely?"  # close t
 TRANSFORMERS = "how do transformers work?"  # words alone rank Transformation matrices first
 BLEU = "BLEU is a popular metric for machine translation. What are its pros and cons?"  # beside the roadmap
 AGENT = "How do I build an AI agent with tool calling?"  # beside it too; its words find soft skills
+SIMPLY = "explain overfitting simply"  # was "the roadmap does not cover overfitting simply"
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,7 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         TRANSFORMERS,
         BLEU,
         AGENT,
+        SIMPLY,
         home=e2e_home,
         timeout=600,
     )
@@ -69,7 +71,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 8
+    assert len(lines) == 9
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -132,3 +134,10 @@ def test_the_entry_closest_in_meaning_opens_the_answer(asked) -> None:
     assert transformers["coverage"] == "covered"
     assert transformers["citations"][0]["path"][-1] == "Transformer"
     assert transformers["answer"].startswith("A Transformer is a neural network architecture")
+
+
+def test_how_a_learner_wants_it_said_is_not_taken_for_the_topic(asked) -> None:
+    simply = json.loads(asked.stdout.splitlines()[8])
+    assert simply["query"] == SIMPLY
+    assert simply["coverage"] == "covered"
+    assert simply["answer"].startswith("Overfitting is when a model learns the training data")

@@ -113,3 +113,32 @@ def asks_for_list(question: str) -> bool:
 def _side(text: str) -> str:
     text = re.sub(r"^(the|a|an)\s+", "", text.strip(" ,;:?\"'"), flags=re.I)
     return text if 0 < len(text.split()) <= 6 else ""
+
+
+# How a learner wants the answer said rather than what it is about: "explain overfitting
+# *simply*", "*ELI5* gradient descent", "attention *like I'm 12*", "PCA *in plain English*".
+_WHO = r"kids?|child(?:ren)?|beginners?|newbies?|noobs?|dummies|non-?experts?|lay(?:man|men|person|people)"
+_AGE = r"(?:\d+|five|ten|twelve)"
+_MANNER = re.compile(
+    r"^\s*(?:eli5|explain\s+like\s+i'?m\s+(?:5|five))\b\s*[:,-]?"
+    r"|^\s*(?:please|pls|quick\s+question)\b\s*[:,-]?"
+    r"|[ \t,(]*\b(?:simply|briefly|please|pls"
+    r"|in\s+(?:(?:very\s+)?(?:simple|plain|easy|basic|everyday|non-technical|layman'?s?)|a\s+few|one|two|few)"
+    r"\s+(?:terms|english|words|language|sentences?)"
+    r"|in\s+(?:short|brief|a\s+nutshell)"
+    r"|(?:like|as\s+if|as\s+though)\s+(?:i'?m|i\s+am|i\s+was|i\s+were|you'?re\s+talking\s+to)\s+"
+    rf"(?:(?:a|an)\s+)?(?:{_AGE}(?:[-\s]years?[-\s]old)?|{_WHO})"
+    rf"|(?:explained\s+)?(?:for|to)\s+(?:(?:a|an)\s+)?(?:{_AGE}[-\s]years?[-\s]olds?|{_WHO})"
+    r")\b[\s)]*",
+    re.I,
+)
+
+
+def plainly(question: str) -> str:
+    """The question without how it should be said: "explain overfitting simply" asks about
+    overfitting, not about "overfitting simply" (the question itself when nothing else is left)."""
+    text = _MANNER.sub(" ", question)
+    if text == question:
+        return question
+    text = re.sub(r"[ \t]+([?.!,])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip(" ,")
+    return text if text.strip("?.! ") else question

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.answer import compose, coverage
+from app.answer.asking import plainly
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
@@ -131,7 +132,10 @@ def is_followup(question: str) -> bool:
 def search_query(question: str, history: Sequence[Turn]) -> str:
     """What to retrieve with: a follow-up carries the previous question along; abbreviations are
     spelled out ("what is an LLM?": a large language model)."""
-    return spell_out(f"{history[-1].question} {question}" if history and is_followup(question) else question)
+    question = plainly(question)
+    if history and is_followup(question):
+        question = f"{plainly(history[-1].question)} {question}"
+    return spell_out(question)
 
 
 class Tutor:
@@ -206,17 +210,18 @@ class Tutor:
         `Waiting` events say how many are ahead.
         """
         question = clean_question(question)
+        asked = plainly(question)  # "explain overfitting simply" is about overfitting
         started = time.perf_counter()
-        found = self.find(question, history)
+        found = self.find(asked, history)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
-        decision = self.decide(question, found, history)
+        decision = self.decide(asked, found, history)
         if decision == "none":
             timings["first_text"] = timings["total"] = (time.perf_counter() - started) * 1000
             yield self.refusal_text
             yield Answer(question, self.refusal_text, [], True, timings, found.hits, coverage="none")
             return
-        if decision == "related" or self._uses_entries(question, found):
-            opening, sources = self._composed(question, found, history, related=decision == "related")
+        if decision == "related" or self._uses_entries(asked, found):
+            opening, sources = self._composed(asked, found, history, related=decision == "related")
             opening_cites = len(sources)  # composed: marker n cites sources[n - 1], each once at least
         else:  # the top match is a section without entries (an extra document): quote it
             context_hits, _ = self._fit(question, found.hits, history)
@@ -306,7 +311,7 @@ class Tutor:
         topic: list[Hit] = []
         if history and is_followup(question) and not _ABOUT_ELSE.match(question):
             # "which tools does it need?": "it" is the previous question's topic.
-            topic = self.retriever.retrieve(history[-1].question, 1, entries=TOPIC_ENTRIES).entries
+            topic = self.retriever.retrieve(plainly(history[-1].question), 1, entries=TOPIC_ENTRIES).entries
             if topic:
                 question = _PRONOUN.sub(topic[0].chunk.path[-1], question)
         composition = compose.compose(
