@@ -99,3 +99,14 @@ def test_entries_are_read_by_path_and_scored_against_the_question(topics_retriev
     assert hit.chunk.path == path and hit.chunk.text.startswith("Binary search finds a value")
     assert "Why an AI engineer needs it" in hit.note
     assert hit.score > 0.3  # the question's own similarity, not a placeholder
+
+
+def test_a_question_on_what_comes_before_a_topic_opens_with_its_prerequisites(tutor) -> None:
+    """ "How much Git do I need for rebasing?" found by its own words would be about Git in general;
+    the topic alone finds the entry, and the curriculum says what comes before it."""
+    answer = tutor().ask("What should I learn before rebasing?")
+    assert answer.coverage == "covered"
+    assert answer.text.startswith(
+        "Before rebasing, the roadmap has you learn Python Language [1]. Rebasing moves"
+    )
+    assert answer.citations[0].chunk.path[-1] == "Rebasing"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.answer.asking import clean_question, is_followup
 from app.answer.citations import as_data, cited_numbers
-from app.answer.tutor import Answer, Turn, Waiting, clean_question, is_followup
+from app.answer.tutor import Answer, Turn, Waiting
 from app.core.errors import TutorError
 from app.core.prompts import load_prompt
 

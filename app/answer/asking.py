@@ -1,4 +1,6 @@
-"""What shape of answer a question asks for: a comparison's sides, tools, a list, or an exercise.
+"""How a question is read: what shape of answer it asks for (a comparison's sides, tools, a list, an
+exercise), whether it leans on the previous turn, and what it asks about once how it should be
+said is set aside.
 
 Plain patterns over the question's words, no retrieval and no model:
 `app.answer.compose` shapes the answer from what these say.
@@ -7,6 +9,11 @@ Plain patterns over the question's words, no retrieval and no model:
 from __future__ import annotations
 
 import re
+
+from app.core.errors import TutorError
+from ingest.markdown import strip_controls
+
+MAX_QUESTION_CHARS = 2000
 
 # A comparison names its sides after "difference between" or "choose between", around "vs", as
 # "X rather than Y", or in "should I use X or Y?".
@@ -142,3 +149,29 @@ def plainly(question: str) -> str:
         return question
     text = re.sub(r"[ \t]+([?.!,])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip(" ,")
     return text if text.strip("?.! ") else question
+
+
+def clean_question(question: str) -> str:
+    """Normalise a learner's question; empty or oversized input is a user error."""
+    question = " ".join(strip_controls(question).split())
+    if not question:
+        raise TutorError("the question is empty: type a question about the roadmap")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise TutorError(
+            f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}"
+        )
+    return question
+
+
+# Words that make a question lean on the previous turn ("and which tools does it list?").
+_FOLLOWUP = re.compile(
+    r"^\s*(and|also|so|then|but|what about|how about|why|which of)\b"
+    r"|\b(it|its|it's|that|this|these|those|they|them|their|there|the same|above|one)\b"
+    r"|\b(the (first|second|third|other|former|latter)|equivalents?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_followup(question: str) -> bool:
+    """Whether the question leans on the previous turn ("and which tools does it need?")."""
+    return bool(_FOLLOWUP.search(question))

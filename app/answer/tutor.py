@@ -25,16 +25,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.answer import compose, coverage
-from app.answer.asking import plainly
+from app.answer.asking import clean_question, is_followup, plainly
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
+from app.answer.prerequisites import before_sentence, prerequisites_of
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
 from app.core.abbreviations import spell_out
-from app.core.errors import TutorError
 from app.core.prompts import Prompt, load_prompt
 from app.llm.queue import ahead_in
-from ingest.markdown import strip_controls
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -43,19 +42,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
 ENTRIES = 6  # topic entries an answer is composed from
 SIDE_ENTRIES = 2  # candidates for each side of a comparison (two sides may find the same one)
 TOPIC_ENTRIES = 2  # entries that stand for the previous turn's topic in a follow-up
 RELATED_SENTENCES = 2  # of the closest topic's explanation, after saying the roadmap lacks the question's
 ENTRY_MARGIN = 0.1  # how much closer a section must match than every entry to be quoted instead
-# Words that make a question lean on the previous turn ("and which tools does it list?").
-_FOLLOWUP = re.compile(
-    r"^\s*(and|also|so|then|but|what about|how about|why|which of)\b"
-    r"|\b(it|its|it's|that|this|these|those|they|them|their|there|the same|above|one)\b"
-    r"|\b(the (first|second|third|other|former|latter)|equivalents?)\b",
-    re.IGNORECASE,
-)
 # "what about X?" asks about a new topic the way the previous one was asked.
 _ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
@@ -111,22 +102,6 @@ class Answer:
             "coverage": self.coverage,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
-
-
-def clean_question(question: str) -> str:
-    """Normalise a learner's question; empty or oversized input is a user error."""
-    question = " ".join(strip_controls(question).split())
-    if not question:
-        raise TutorError("the question is empty: type a question about the roadmap")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise TutorError(
-            f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}"
-        )
-    return question
-
-
-def is_followup(question: str) -> bool:
-    return bool(_FOLLOWUP.search(question))
 
 
 def search_query(question: str, history: Sequence[Turn]) -> str:
@@ -211,6 +186,9 @@ class Tutor:
         """
         question = clean_question(question)
         asked = plainly(question)  # "explain overfitting simply" is about overfitting
+        # "what should I learn before transformers?": transformers, opened by what comes before it
+        before = prerequisites_of(asked)
+        asked = before or asked
         started = time.perf_counter()
         found = self.find(asked, history)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
@@ -221,7 +199,7 @@ class Tutor:
             yield Answer(question, self.refusal_text, [], True, timings, found.hits, coverage="none")
             return
         if decision == "related" or self._uses_entries(asked, found):
-            opening, sources = self._composed(asked, found, history, related=decision == "related")
+            opening, sources = self._composed(asked, found, history, decision == "related", before)
             opening_cites = len(sources)  # composed: marker n cites sources[n - 1], each once at least
         else:  # the top match is a section without entries (an extra document): quote it
             context_hits, _ = self._fit(question, found.hits, history)
@@ -294,12 +272,18 @@ class Tutor:
         )
 
     def _composed(
-        self, question: str, found: Retrieval, history: Sequence[Turn], related: bool = False
+        self,
+        question: str,
+        found: Retrieval,
+        history: Sequence[Turn],
+        related: bool = False,
+        before: str = "",
     ) -> tuple[str, list[Hit]]:
         """The composed answer's text (markers numbered) and the hits it cites. For a question the
         roadmap only relates to, the answer first says so and names the closest topic (to the
         subject beside the roadmap it is about, if any: "build an AI agent?": Large language
-        models, not Cross-functional collaboration), then explains that topic."""
+        models, not Cross-functional collaboration), then explains that topic. For a question on
+        what comes `before` a topic, the answer opens with the curriculum's prerequisites."""
         beside, score = (
             coverage.beside(spell_out(question), self.adjacent, self.vectors) if related else ("", -1)
         )
@@ -322,11 +306,15 @@ class Tutor:
             self.neighbours,
             self._side_entries,
             topic,
-            most=RELATED_SENTENCES if related else compose.MAX_SENTENCES,
+            most=RELATED_SENTENCES if related or before else compose.MAX_SENTENCES,
         )
+        if before and not related and composition.sentences:
+            opening = composition.sentences[0].source
+            if line := before_sentence(before, opening.chunk.path[:-1], self.neighbours):
+                composition.sentences.insert(0, compose.Sentence(line, opening))
         text, sources = composition.text_and_sources()
         if related:
-            text = self._not_covered(question, found.entries[0]) + " " + text
+            text = self._not_covered(question, found.entries[0], before) + " " + text
         return text, sources
 
     def _side_entries(self, side: str) -> list[Hit]:
@@ -336,11 +324,11 @@ class Tutor:
             self.vectors.add(side, found.vector)
         return found.entries
 
-    def _not_covered(self, question: str, closest: Hit) -> str:
+    def _not_covered(self, question: str, closest: Hit, subject: str = "") -> str:
         """ "The roadmap does not cover X; the closest it has is Y (its section)"."""
         section = " › ".join(compose.bare(p) for p in closest.chunk.path[1:-1])
         return self.related_prompt.render(
-            subject=coverage.missing_subject(question, self.adjacent, self.vectors),
+            subject=subject or coverage.missing_subject(question, self.adjacent, self.vectors),
             closest=closest.chunk.path[-1],
             section=section,
         ).strip()

@@ -44,7 +44,7 @@ def add_commands(commands) -> None:
 
 def read_questions(questions: Sequence[str], file: Path | None) -> list[str]:
     """Questions from arguments and/or a file (one per line, blank lines skipped)."""
-    from app.answer.tutor import clean_question
+    from app.answer.asking import clean_question
 
     collected = list(questions)
     if file is not None:

@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.answer.tutor import Answer, Turn, Waiting, clean_question
+from app.answer.asking import clean_question
+from app.answer.tutor import Answer, Turn, Waiting
 from app.core.errors import TutorError
 from app.learner.chat import is_learner_request
 from app.learner.chat import reply as learner_reply
