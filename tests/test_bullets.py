@@ -71,6 +71,7 @@ def test_the_named_bullets_entries_come_first_in_retrieval_order(bullets, found)
         "How do I scale features?",  # the words, not as the bullet writes them
         "What is optimization?",  # a one-word bullet names nothing
         "Do support vector machines need feature scaling?",  # names another entry outright
+        "What are support vectors in feature scaling?",  # the bullet says where it is asked, not what
     ],
 )
 def test_otherwise_retrieval_order_stays(bullets, found, question: str) -> None:

@@ -178,6 +178,12 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
         ("Why would a ranking model need calibration when offline metrics look fine?", ""),  # "that topic"
         ("Explain the Turing test", "Turing test"),
         ("Can you describe RANSAC?", "RANSAC"),
+        # Not where or what for it is asked: "the roadmap does not cover eigenvalues used for in ML".
+        ("what are eigenvalues used for in ML?", "eigenvalues"),
+        ("What is attention in NLP?", "attention"),
+        ("what is a loss function for classification?", "loss function"),
+        ("What is batch normalization and why is it used in deep learning?", "batch normalization"),
+        ("What is the man-in-the-middle attack?", "man-in-the-middle attack"),
     ],
 )
 def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:

@@ -228,3 +228,12 @@ def test_the_entry_that_defines_what_is_asked_comes_first(make_hit) -> None:
     assert defining_first(found, "What are generative adversarial networks?").entries[0] is gan
     assert defining_first(found, "what is DCGAN?").entries[0] is dcgan  # the first defines it already
     assert defining_first(found, "how do GANs train?").entries[0] is dcgan  # not a "what is" question
+
+
+def test_else_the_entry_named_by_what_is_asked_comes_first(make_hit) -> None:
+    """ "What is attention in NLP?" opened on the definition of NLP."""
+    nlp = make_hit(("T", "Natural language processing"), "NLP is the field of language.", score=0.6)
+    attention = make_hit(("T", "Attention mechanism"), "Attention weights the inputs.", score=0.5)
+    found = Retrieval([], [nlp, attention])
+    assert defining_first(found, "what is attention in NLP?").entries == [attention, nlp]
+    assert defining_first(found, "what is NLP?").entries[0] is nlp  # no name starts with "nlp"

@@ -102,6 +102,8 @@ class Bullets:
         if not paths or (found.entries and found.entries[0].chunk.path in paths):
             return found
         thing = item_words(subject(question))
+        if thing and not self._named(_phrase(self._terms(subject(question))), question):
+            return found  # the bullet is named where the question is asked, not what: "attention in NLP"
         if any(
             hit.chunk.path not in paths
             and (

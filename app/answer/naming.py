@@ -21,12 +21,24 @@ _SUBJECT = [
 ]
 
 
+# What a subject is asked in or for, not part of its name: "what is attention *in NLP*?", "what
+# are eigenvalues *used for in ML*?", "what is a loss function *for classification*?".
+_CONTEXT = re.compile(
+    r"\s+and\s+(?:why|how|when|what|where|which|who)\b.*"  # a second question: "… and why is it used?"
+    r"|\s+(?:(?:(?:is|are)\s+)?(?:used|useful|good|needed|important)\s+(?:for|in)\b.*"
+    r"|(?:in|within|during|for)\s+(?:the\s+)?(?:context\s+of\s+)?[\w./+-]+(?:\s+[\w./+-]+){0,3})$",
+    re.I,
+)
+
+
 def subject(question: str) -> str:
-    """The phrase a question asks about, for "the roadmap does not cover …" (empty if unclear)."""
+    """The phrase a question asks about, for "the roadmap does not cover …" (empty if unclear),
+    without what it is asked in or for ("attention" of "what is attention in NLP?")."""
     text = question.strip().rstrip(" ?.!")
     for pattern in _SUBJECT:
         if match := pattern.match(text):
             found = re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I)
+            found = _CONTEXT.sub("", found) or found
             return found if 0 < len(found.split()) <= 6 else ""
     return ""
 

@@ -332,7 +332,8 @@ def closest_first(
 def defining_first(found: Retrieval, question: str) -> Retrieval:
     """`found` with the entry that defines what a "what is X?" question asks about first, when the
     first does not and one of the next two does: "what is a GAN?" opens on "A generative
-    adversarial network (GAN) is …", not on DCGAN, a GAN design that ranks first."""
+    adversarial network (GAN) is …", not on DCGAN, a GAN design that ranks first; else the entry
+    named by it ("what is attention in NLP?": Attention mechanism, not Natural language processing)."""
     asked = item_words(subject(question))
     if not asked or len(found.entries) < 2:
         return found
@@ -340,9 +341,13 @@ def defining_first(found: Retrieval, question: str) -> Retrieval:
     def defines(hit: Hit) -> bool:
         return any(defines_as(text, asked) for text in sentences(hit.chunk.text)[:2])
 
-    if defines(found.entries[0]):
+    def named(hit: Hit) -> bool:  # "Attention mechanism" for "what is attention in NLP?"
+        return f"{item_words(hit.chunk.path[-1])} ".startswith(f"{asked} ")
+
+    if defines(found.entries[0]) or named(found.entries[0]):
         return found
     best = next((hit for hit in found.entries[1:3] if defines(hit)), None)
+    best = best or next((hit for hit in found.entries[1:3] if named(hit)), None)
     if best is None:
         return found
     return _opening(found, best)
