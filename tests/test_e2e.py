@@ -21,6 +21,7 @@ TRANSFORMERS = "how do transformers work?"  # words alone rank Transformation ma
 BLEU = "BLEU is a popular metric for machine translation. What are its pros and cons?"  # beside the roadmap
 AGENT = "How do I build an AI agent with tool calling?"  # beside it too; its words find soft skills
 SIMPLY = "explain overfitting simply"  # was "the roadmap does not cover overfitting simply"
+SCENARIO = "My model trains fine on one GPU but gets worse on 8 GPUs. Why?"  # names no subject
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,7 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         BLEU,
         AGENT,
         SIMPLY,
+        SCENARIO,
         home=e2e_home,
         timeout=600,
     )
@@ -71,7 +73,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 10
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -141,3 +143,11 @@ def test_how_a_learner_wants_it_said_is_not_taken_for_the_topic(asked) -> None:
     assert simply["query"] == SIMPLY
     assert simply["coverage"] == "covered"
     assert simply["answer"].startswith("Overfitting is when a model learns the training data")
+
+
+def test_a_related_question_without_a_subject_is_not_told_the_roadmap_lacks_that_topic(asked) -> None:
+    scenario = json.loads(asked.stdout.splitlines()[9])
+    assert scenario["coverage"] == "related"
+    assert scenario["answer"].startswith(
+        "The roadmap has no topic on exactly this question; the closest it has is"
+    )

@@ -170,8 +170,9 @@ def entry_name(entry: Hit) -> str:
 
 def missing_subject(query: str, adjacent: Sequence[str], vectors: Vectors) -> str:
     """What a related answer says the roadmap does not cover: the question's subject ("vector
-    database"), else the subject next to the roadmap it is close to, else "that topic"."""
+    database"), else the subject next to the roadmap it is close to, else "" (no subject: a
+    scenario or a problem, which the answer does not claim the roadmap lacks)."""
     if asked := subject(query):
         return asked
     text, score = beside(query, adjacent, vectors)
-    return text.partition(":")[0].strip() if score >= ADJACENT else "that topic"  # "recommender systems"
+    return text.partition(":")[0].strip() if score >= ADJACENT else ""  # "recommender systems"

@@ -149,6 +149,7 @@ class Tutor:
         self.bullets = bullets
         self.adjacent = tuple(adjacent)
         self.related_prompt = prompts("related")
+        self.unnamed_prompt = prompts("related_unnamed")
         # Leave room for the answer and for the chat markers around the prompt.
         self.prompt_budget = context_tokens - max_answer_tokens - 32
         if prompt_tokens:
@@ -325,12 +326,14 @@ class Tutor:
         return found.entries
 
     def _not_covered(self, question: str, closest: Hit, subject: str = "") -> str:
-        """ "The roadmap does not cover X; the closest it has is Y (its section)"."""
+        """ "The roadmap does not cover X; the closest it has is Y (its section)", or where the
+        question names no subject, "The roadmap has no topic on exactly this question; …"."""
         section = " › ".join(compose.bare(p) for p in closest.chunk.path[1:-1])
+        subject = subject or coverage.missing_subject(question, self.adjacent, self.vectors)
+        if not subject:
+            return self.unnamed_prompt.render(closest=closest.chunk.path[-1], section=section).strip()
         return self.related_prompt.render(
-            subject=subject or coverage.missing_subject(question, self.adjacent, self.vectors),
-            closest=closest.chunk.path[-1],
-            section=section,
+            subject=subject, closest=closest.chunk.path[-1], section=section
         ).strip()
 
     def _generate(
