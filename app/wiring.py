@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from app.answer.bullets import Bullets
-from app.answer.compose import Neighbours
+from app.answer.placing import Neighbours
 from app.answer.retrieve import Retriever
 from app.answer.sentences import answer_sentences
 from app.answer.tutor import Tutor

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.answer.compose import without_where
+from app.answer.placing import without_where
 from app.core.errors import TutorError
 from app.core.resources import seeds_dir
 from app.wiring import Parts

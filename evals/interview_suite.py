@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 
-from app.answer.compose import WHERE
+from app.answer.placing import WHERE
 from app.wiring import Parts
 from evals import cases as datasets
 from evals import scorers

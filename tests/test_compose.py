@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from app.answer.asking import asks_for_list, comparison, plainly
-from app.answer.compose import EntryText, explain, in_full, listing, where_line
+from app.answer.compose import EntryText, explain, in_full, listing
 from app.answer.naming import defines
+from app.answer.placing import where_line
 from app.answer.retrieve import Hit
 from ingest.store import StoredChunk
 
@@ -41,6 +42,24 @@ def test_a_term_is_defined_once_even_when_two_entries_define_it() -> None:
     assert chosen[0] == "Gradient descent is an iterative method."
     assert "Gradient descent is an optimization method for weights." not in chosen
     assert "It steps against the gradient." in chosen
+
+
+def test_a_shorter_name_from_another_area_is_another_thing() -> None:
+    """ "Why do we use batch normalization?" ended on database normalization; within one area a
+    shorter name is the general idea (an autoencoder, for a variational autoencoder) and may stay."""
+
+    def in_area(area: str, name: str, what: str) -> EntryText:
+        return EntryText.of(Hit(StoredChunk(name, "roadmap", (area, name), what, "entry", 10), 0.9))
+
+    batch = in_area("ML", "Batch normalization", "Batch normalization is a layer. It rescales activations.")
+    schema = in_area("Data", "Normalization", "Normalization is organising a schema into tables.")
+    chosen = [s.text for s in explain("Why batch normalization?", [batch, schema], vectors)]
+    assert "Normalization is organising a schema into tables." not in chosen
+    assert chosen == ["Batch normalization is a layer.", "It rescales activations."]
+    vae = in_area("ML", "VAE", "A variational autoencoder is a generative model. It samples a latent code.")
+    autoencoder = in_area("ML", "Autoencoders", "An autoencoder is a network that reproduces its input.")
+    chosen = [s.text for s in explain("What is a VAE?", [vae, autoencoder], vectors)]
+    assert "An autoencoder is a network that reproduces its input." in chosen
 
 
 def test_a_name_written_in_lower_case_keeps_its_case() -> None:

@@ -26,6 +26,7 @@ from app.answer.asking import asks_for_list, asks_for_tools, comparison
 from app.answer.citations import before_final_punctuation
 from app.answer.grounding import content_terms
 from app.answer.naming import defines, defining
+from app.answer.placing import Neighbours, bare, series, where_line
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -35,11 +36,7 @@ if TYPE_CHECKING:
 
 # Texts → their unit-length embedding rows (`vectors.SentenceVectors`).
 Vectors = Callable[[Sequence[str]], "np.ndarray"]
-# A section's (or topic's) path → titles of the units it builds on, and of those it leads to.
-Neighbours = Callable[[tuple[str, ...]], tuple[list[str], list[str]]]
-WHERE = "In the roadmap:"  # opens the closing line: curriculum data, not an explanation
 MAX_SENTENCES = 5
-NEIGHBOURS = 1  # units named before and after the answer's (two each, and the area, took 10 words of 120)
 POOL_ENTRIES = 4  # entries whose sentences are candidates (with the section's card)
 WORD_BUDGET = 100  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
@@ -72,6 +69,10 @@ class EntryText:
     example: str = ""
     confusion: str = ""
     tools: tuple[str, ...] = ()
+
+    @property
+    def area(self) -> str:
+        return self.hit.chunk.path[0]
 
     @property
     def name(self) -> str:
@@ -137,7 +138,7 @@ def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]]
         return None
     names = list(group)
     plain = not any("," in n or " and " in n for n in names)  # "t-SNE and UMAP" is one entry
-    joined = _series(names, len(names)) if plain else "; ".join(names)
+    joined = series(names, len(names)) if plain else "; ".join(names)
     where = " › ".join(bare(t) for t in topic[-2:])
     head = Sentence(f"Under {where}, the roadmap covers {joined}.", entries[0])
     return head, list(group.values())
@@ -223,8 +224,8 @@ def explain(
                 continue
             if off_point[i] or words + len(text.split()) > budget:
                 continue
-            if terms[i] in defined:  # the same term, defined again by another entry
-                continue
+            if terms[i] in defined or pool[i][0].area != entries[0].area and _narrower(pool[i][2], defined):
+                continue  # the same term defined again, or a homonym from another area
             if apart[id(pool[i][0])] and relevance[i] < UNRELATED_RELEVANCE:
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
@@ -244,6 +245,16 @@ def explain(
     opening = chosen[0] if openers == 1 else None
     chosen.sort(key=lambda i: (i != opening, order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
+
+
+_IS = re.compile(r"^(?:an?\s+|the\s+)?(?P<term>[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are)\b", re.I)
+
+
+def _narrower(text: str, defined: set[str]) -> bool:
+    """Whether `text` says what a shorter name of a defined term is: "Normalization is organising a
+    relational schema …" after "Batch normalization is a layer …" (in another area, another thing)."""
+    said = _IS.match(text)
+    return bool(said) and any(term.endswith(f" {said['term'].casefold()}") for term in defined)
 
 
 def _contrasts(pool: list[tuple[EntryText, str, str]], sides: Sequence[EntryText]):
@@ -270,40 +281,8 @@ def tools(entries: Sequence[EntryText]) -> list[Sentence]:
     return sentences
 
 
-def where_line(path: tuple[str, ...], neighbours: Neighbours) -> str:
-    """Where the answer sits in the roadmap, and the curriculum around it (no marker: added later).
-
-    `path` is a section's or a topic's; the curriculum around it is the section's. Below an area,
-    the area's name is left out (the citation holds the whole path): the explanation needs the words."""
-    shown = path[1:] if len(path) >= 3 else path  # "Calculus › Differential Calculus › Optimization"
-    text = WHERE + " " + " › ".join(bare(p) for p in shown)
-    before, after = neighbours(path)
-    if before:
-        text += ". Builds on " + _series(before, NEIGHBOURS)
-    if after:
-        text += ". Leads to " + _series(after, NEIGHBOURS)
-    return text + "."
-
-
-def bare(title: str) -> str:
-    """A heading without its list number: "8. Information Theory" → "Information Theory"."""
-    return re.sub(r"^\d+[.)]?\s+", "", title)
-
-
-def without_where(text: str) -> str:
-    """An answer without its closing "In the roadmap: …" line (for scoring the explanation alone)."""
-    return " ".join(
-        re.sub(re.escape(WHERE) + r".*?\[\d+\][.!?]?", "", text, count=1, flags=re.DOTALL).split()
-    )
-
-
 def with_marker(sentence: str, n: int) -> str:
     return before_final_punctuation(sentence, f" [{n}]")
-
-
-def _series(titles: list[str], most: int = 2) -> str:
-    titles = titles[:most]
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
 _OPENER_WORDS = (

@@ -11,7 +11,8 @@ explains the topic briefly.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+
+from app.answer.placing import Neighbours, series
 
 _TOPIC = r"(?:(?:learning|studying|starting(?:\s+with)?|getting\s+into|doing)\s+)?(?P<topic>[^?.!]+)"
 # What one learns, as "how much *math* do I need …" or "do I need *calculus* …" names it (not a GPU).
@@ -60,7 +61,7 @@ def prerequisites_of(question: str) -> str:
     return ""
 
 
-def before_sentence(topic: str, path: tuple[str, ...], neighbours: Callable) -> str:
+def before_sentence(topic: str, path: tuple[str, ...], neighbours: Neighbours) -> str:
     """What the curriculum puts before the unit at `path`, as the answer's first sentence ("" where
     the curriculum does not place it: soft skills are in no unit)."""
     before, after = neighbours(path)
@@ -68,6 +69,4 @@ def before_sentence(topic: str, path: tuple[str, ...], neighbours: Callable) -> 
         return ""
     if not before:
         return f"The roadmap puts nothing before {topic}: you can start with it."
-    before = before[:MOST]
-    named = before[0] if len(before) == 1 else ", ".join(before[:-1]) + " and " + before[-1]
-    return f"Before {topic}, the roadmap has you learn {named}."
+    return f"Before {topic}, the roadmap has you learn {series(before, MOST)}."

@@ -28,6 +28,7 @@ from app.answer import compose, coverage
 from app.answer.asking import clean_question, is_followup, plainly
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
+from app.answer.placing import Neighbours, bare
 from app.answer.prerequisites import before_sentence, prerequisites_of
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
@@ -127,13 +128,13 @@ class Tutor:
         max_answer_tokens: int = 200,
         prompt_tokens: int | None = None,
         prompts: Callable[[str], Prompt] = load_prompt,
-        neighbours: compose.Neighbours = lambda path: ([], []),
+        neighbours: Neighbours = lambda path: ([], []),
         model_adds: bool = True,
         vectors: SentenceVectors | None = None,
         bullets: Bullets | None = None,
         adjacent: Sequence[str] = (),
     ) -> None:
-        """`neighbours`: the curriculum around a roadmap path (`compose.where_line`); `model_adds` off:
+        """`neighbours`: the curriculum around a roadmap path (`placing.where_line`); `model_adds` off:
         answers are the composed text alone, the model never asked; `vectors`: sentence vectors prepared
         ahead; `prompt_tokens` caps the prompt (reading it is the model's first-token delay); `bullets`
         puts a named roadmap bullet's entries first; `adjacent`: subjects beside the roadmap (`coverage`)."""
@@ -328,7 +329,7 @@ class Tutor:
     def _not_covered(self, question: str, closest: Hit, subject: str = "") -> str:
         """ "The roadmap does not cover X; the closest it has is Y (its section)", or where the
         question names no subject, "The roadmap has no topic on exactly this question; …"."""
-        section = " › ".join(compose.bare(p) for p in closest.chunk.path[1:-1])
+        section = " › ".join(bare(p) for p in closest.chunk.path[1:-1])
         subject = subject or coverage.missing_subject(question, self.adjacent, self.vectors)
         if not subject:
             return self.unnamed_prompt.render(closest=closest.chunk.path[-1], section=section).strip()
