@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from app.answer.bullets import Bullets
 from app.answer.placing import Neighbours
+from app.answer.prerequisites import LearningOrder
 from app.answer.retrieve import Retriever
 from app.answer.sentences import answer_sentences
 from app.answer.tutor import Tutor
@@ -74,7 +75,7 @@ def build_tutor(
     retriever = retriever or open_retriever(settings)
     backend = backend or build_backend(settings)
     entries = topic_entries(settings)  # read once: the curriculum and the bullets both use them
-    neighbours, adjacent = answers_curriculum(settings, entries)
+    neighbours, adjacent, learning_order = answers_curriculum(settings, entries)
     return Tutor(
         retriever,
         backend.model,
@@ -88,6 +89,7 @@ def build_tutor(
         vectors=sentence_vectors(settings, retriever),
         bullets=None if entries is None else Bullets(entries, retriever.terms, retriever.entries_at),
         adjacent=adjacent,
+        learning_order=learning_order,
     )
 
 
@@ -111,22 +113,25 @@ def prepare_answers(settings: Settings, progress: bool = True) -> int:
     return sentence_vectors(settings, retriever).prepare(answer_sentences(retriever), progress=progress)
 
 
-def answers_curriculum(settings: Settings, entries: list[Entry] | None) -> tuple[Neighbours, tuple[str, ...]]:
-    """What answers take from the curriculum data: what a topic builds on and leads to, and the
-    subjects next to the roadmap that it does not teach.
+def answers_curriculum(
+    settings: Settings, entries: list[Entry] | None
+) -> tuple[Neighbours, tuple[str, ...], LearningOrder]:
+    """What answers take from the curriculum data: what a topic builds on and leads to, the
+    subjects next to the roadmap that it does not teach, and which of two topics comes first.
 
     A roadmap of your own that the shipped curriculum does not describe has
-    neither: answers then just say where they sit.
+    none of them: answers then just say where they sit.
     """
+    nothing = (lambda path: ([], [])), (), (lambda first, second: None)
     if entries is None:
-        return (lambda path: ([], [])), ()
+        return nothing
     try:
         tree = SkillTree.from_file(settings.seeds[0])
         curriculum = Curriculum.load(tree, settings.curriculum, entries)
     except (CurriculumError, OSError) as error:
         log.warning("answers will not name neighbouring topics: %s", error)
-        return (lambda path: ([], [])), ()
-    return curriculum.neighbours, curriculum.adjacent
+        return nothing
+    return curriculum.neighbours, curriculum.adjacent, curriculum.learning_order
 
 
 def build_study_planner(settings: Settings, embeddings: Embeddings | None = None) -> StudyPlanner:

@@ -110,3 +110,22 @@ def test_a_question_on_what_comes_before_a_topic_opens_with_its_prerequisites(tu
         "Before rebasing, the roadmap has you learn Python Language [1]. Rebasing moves"
     )
     assert answer.citations[0].chunk.path[-1] == "Rebasing"
+
+
+def test_which_of_two_topics_comes_first_is_answered_from_the_curriculum(
+    topics_retriever, script, count_tiktoken
+) -> None:
+    orders = []
+
+    def learning_order(first, second):
+        orders.append((first[-1], second[-1]))
+        return "Git basics", "Advanced Git", 1
+
+    tutor = Tutor(topics_retriever, script(), count_tiktoken, model_adds=False, learning_order=learning_order)
+    answer = tutor.ask("Should I learn merging or rebasing first?")
+    assert answer.text.startswith(
+        "Learn merging first: in the roadmap, rebasing (Advanced Git) builds on merging (Git basics) [1]."
+    )
+    assert "Merging joins" in answer.text and "Rebasing moves" in answer.text
+    assert [hit.chunk.path[-1] for hit in answer.citations] == ["Merging", "Rebasing"]
+    assert len(orders) == 1

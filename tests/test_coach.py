@@ -120,7 +120,9 @@ def test_a_new_request_during_a_chat_quiz_is_not_graded_as_an_answer(coach: Coac
     assert not chat.is_learner_request("what is pod placement in Kubernetes?", [])
     # What comes before a topic is the tutor's to answer, from the curriculum; what comes next is the coach's.
     assert not chat.is_learner_request("what should I learn before transformers?", [])
+    assert not chat.is_learner_request("what should I learn first, SQL or pandas?", [])
     assert chat.is_learner_request("what should I learn next?", [])
+    assert chat.is_learner_request("what should I learn first?", [])
 
 
 def test_chat_asks_what_is_due_and_points_to_placement(coach: Coach, monkeypatch) -> None:

@@ -143,6 +143,22 @@ def test_closure_pulls_in_everything_needed(curriculum: Curriculum) -> None:
     assert curriculum.closure({CORE_LANGUAGES}) == {CORE_LANGUAGES}
 
 
+def test_which_of_two_paths_comes_first(curriculum: Curriculum) -> None:
+    """ "Should I learn X or Y first?": the units at two paths (an entry's path reaches its unit)."""
+    tree = curriculum.tree
+    deep, languages, integral = (tree[u].path for u in (DL_CORE, CORE_LANGUAGES, INTEGRAL))
+    deep_label, languages_label = tree.label(DL_CORE), tree.label(CORE_LANGUAGES)
+    assert curriculum.learning_order(languages, (*deep, "ANNs", "Neural network")) == (
+        languages_label,
+        deep_label,
+        1,  # deep learning builds on the core languages
+    )
+    assert curriculum.learning_order(deep, languages) == (deep_label, languages_label, -1)
+    assert curriculum.learning_order(integral, languages)[2] == 0  # neither builds on the other
+    assert curriculum.learning_order(deep, deep)[2] == 0
+    assert curriculum.learning_order(("Nowhere",), deep) is None
+
+
 def test_tracks_target_units(curriculum: Curriculum) -> None:
     units = {u.id for u in curriculum.tree.units}
     assert set(curriculum.tracks) == TRACKS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer.prerequisites import before_sentence, prerequisites_of
+from app.answer.prerequisites import before_sentence, order_sentence, prerequisites_of, which_first
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,32 @@ def test_the_opening_names_what_the_curriculum_puts_before_the_unit() -> None:
         "The roadmap puts nothing before Python: you can start with it."
     )
     assert before_sentence("teamwork", ("Soft Skills",), lambda p: ([], [])) == ""  # in no unit
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("should I learn statistics or python first?", ("statistics", "python")),
+        ("what should I learn first, SQL or pandas?", ("SQL", "pandas")),
+        ("docker or kubernetes first?", ("docker", "kubernetes")),
+        ("Which comes first: linear algebra or calculus?", ("linear algebra", "calculus")),
+        ("should I use Flask or FastAPI?", None),  # a choice, not an order
+        ("what should I learn first?", None),  # the coach's "what next"
+    ],
+)
+def test_the_two_topics_whose_order_is_asked(question: str, sides: tuple[str, str] | None) -> None:
+    assert which_first(question) == sides
+
+
+def test_the_order_is_said_as_the_curriculum_has_it() -> None:
+    sides = ("docker", "kubernetes")
+    assert order_sentence(sides, ("Docker", "Kubernetes", 1)) == (
+        "Learn docker first: in the roadmap, kubernetes (Kubernetes) builds on docker (Docker)."
+    )
+    assert order_sentence(sides[::-1], ("Kubernetes", "Docker", -1)).startswith("Learn docker first:")
+    assert order_sentence(sides, ("Docker", "Git", 0)).startswith(
+        "Neither waits for the other in the roadmap"
+    )
+    assert order_sentence(sides, ("Containers", "Containers", 0)) == (
+        "The roadmap teaches docker and kubernetes together, in Containers."
+    )

@@ -29,7 +29,7 @@ from app.answer.asking import clean_question, is_followup, plainly
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.placing import Neighbours, bare
-from app.answer.prerequisites import before_sentence, prerequisites_of
+from app.answer.prerequisites import LearningOrder, before_sentence, in_order, prerequisites_of
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
 from app.core.abbreviations import spell_out
@@ -133,11 +133,13 @@ class Tutor:
         vectors: SentenceVectors | None = None,
         bullets: Bullets | None = None,
         adjacent: Sequence[str] = (),
+        learning_order: LearningOrder = lambda first, second: None,
     ) -> None:
         """`neighbours`: the curriculum around a roadmap path (`placing.where_line`); `model_adds` off:
         answers are the composed text alone, the model never asked; `vectors`: sentence vectors prepared
         ahead; `prompt_tokens` caps the prompt (reading it is the model's first-token delay); `bullets`
-        puts a named roadmap bullet's entries first; `adjacent`: subjects beside the roadmap (`coverage`)."""
+        puts a named roadmap bullet's entries first; `adjacent`: subjects beside the roadmap (`coverage`);
+        `learning_order`: which of two roadmap paths the curriculum teaches first."""
         from langchain_core.runnables import RunnableLambda
 
         self.retriever = retriever
@@ -149,6 +151,7 @@ class Tutor:
         self.model_adds = model_adds
         self.bullets = bullets
         self.adjacent = tuple(adjacent)
+        self.learning_order = learning_order
         self.related_prompt = prompts("related")
         self.unnamed_prompt = prompts("related_unnamed")
         # Leave room for the answer and for the chat markers around the prompt.
@@ -192,6 +195,13 @@ class Tutor:
         before = prerequisites_of(asked)
         asked = before or asked
         started = time.perf_counter()
+        if ordered := in_order(asked, self._side_entries, self.learning_order):  # "SQL or pandas first?"
+            text, sources = ordered.text_and_sources()
+            timings = {"first_text": (time.perf_counter() - started) * 1000}
+            timings["total"] = timings["first_text"]
+            yield text
+            yield Answer(question, text, sources, False, timings, sources, coverage="covered", composed=text)
+            return
         found = self.find(asked, history)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
         decision = self.decide(asked, found, history)

@@ -40,8 +40,9 @@ _PLACEMENT = re.compile(r"\bplacement\s+(?:quiz|test|exam)\b|\bwhat\s+do\s+i\s+a
 _NEXT = re.compile(
     r"\bwhat\s+(?:should|shall|do|can)\s+i\s+(?:learn|study|do|read)\s+next\b"
     r"|\bwhat(?:'s| is)\s+next\b|\bwhere\s+should\s+i\s+(?:go|start|continue)\b"
-    # (not "what should I learn before transformers?": the tutor answers that from the curriculum)
-    r"|\bwhat\s+should\s+i\s+(?:learn|study)\b(?!\s+(?:first\s+)?(?:before|prior\s+to)\b)",
+    # (not "what should I learn before transformers?" or "… first, SQL or pandas?": the tutor
+    # answers those from the curriculum)
+    r"|\bwhat\s+should\s+i\s+(?:learn|study)\b(?!\s+(?:first\s+)?(?:before|prior\s+to)\b|\s+first\W+[^?]*\bor\b)",
     re.IGNORECASE,
 )
 _REQUESTS = (_QUIZ, _NEXT, _DUE, _PLACEMENT)

@@ -200,8 +200,7 @@ class Curriculum:
         unit above it counts. Titles name their section where other units share them
         ("Probability Theory › Core Concepts"), in roadmap order.
         """
-        by_path = {self.tree[u].path: u for u in self.hours}
-        unit = next((by_path[path[:n]] for n in range(len(path), 0, -1) if path[:n] in by_path), None)
+        unit = self.unit_at(path)
         if unit is None:
             return [], []
         position = {node_id: i for i, node_id in enumerate(self.tree.nodes)}
@@ -211,6 +210,22 @@ class Curriculum:
             return [self.tree.label(u) for u in sorted(units, key=position.__getitem__)[:most]]
 
         return titles(self.prerequisites.get(unit, ())), titles(after)
+
+    def unit_at(self, path: tuple[str, ...]) -> str | None:
+        """The unit at `path` or the nearest above it (a topic or an entry under a unit)."""
+        by_path = {self.tree[u].path: u for u in self.hours}
+        return next((by_path[path[:n]] for n in range(len(path), 0, -1) if path[:n] in by_path), None)
+
+    def learning_order(self, first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, str, int] | None:
+        """The titles of the units at two paths, and 1 when the second builds on the first (directly
+        or through others), -1 when the first builds on the second, 0 when neither does (or they are
+        one unit); None when a path is in no unit."""
+        units = self.unit_at(first), self.unit_at(second)
+        if None in units:
+            return None
+        a, b = units
+        order = 0 if a == b else 1 if a in self.closure({b}) else -1 if b in self.closure({a}) else 0
+        return self.tree.label(a), self.tree.label(b), order
 
 
 def _topic_prerequisites(curriculum: Curriculum, data: dict, problems: list[str]) -> dict[str, set[str]]:
