@@ -22,6 +22,8 @@ BLEU = "BLEU is a popular metric for machine translation. What are its pros and 
 AGENT = "How do I build an AI agent with tool calling?"  # beside it too; its words find soft skills
 SIMPLY = "explain overfitting simply"  # was "the roadmap does not cover overfitting simply"
 SCENARIO = "My model trains fine on one GPU but gets worse on 8 GPUs. Why?"  # names no subject
+BEFORE = "What should I learn before transformers?"  # the curriculum's prerequisites first
+FIRST = "docker or kubernetes first?"  # which unit builds on the other
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,8 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         AGENT,
         SIMPLY,
         SCENARIO,
+        BEFORE,
+        FIRST,
         home=e2e_home,
         timeout=600,
     )
@@ -73,7 +77,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 10
+    assert len(lines) == 12
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -150,4 +154,15 @@ def test_a_related_question_without_a_subject_is_not_told_the_roadmap_lacks_that
     assert scenario["coverage"] == "related"
     assert scenario["answer"].startswith(
         "The roadmap has no topic on exactly this question; the closest it has is"
+    )
+
+
+def test_what_to_learn_first_is_answered_from_the_curriculum(asked) -> None:
+    before, first = (json.loads(line) for line in asked.stdout.splitlines()[10:12])
+    assert before["answer"].startswith(
+        "Before transformers, the roadmap has you learn Deep Learning Fundamentals"
+    )
+    assert before["citations"][0]["path"][-1] == "Transformer"
+    assert first["answer"].startswith(
+        "Learn docker first: in the roadmap, kubernetes (Kubernetes) builds on docker"
     )
