@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.answer.asking import asks_for_list, comparison, plainly
+from app.answer.asking import asks_for_example, asks_for_list, comparison, plainly
 from app.answer.compose import EntryText, explain, in_full, listing
 from app.answer.naming import defines
 from app.answer.placing import where_line
@@ -338,6 +338,44 @@ def test_the_opening_entrys_own_account_is_preferred_to_an_illustration_a_little
     cosines["The inverse document frequency part lowers common words."] = 0.50  # well below: the example
     chosen = [s.text for s in explain("Explain how TF-IDF measures word importance", [tfidf], near, most=2)]
     assert chosen[1].startswith("For example, a search engine")
+
+
+def test_a_question_asking_for_an_example_gets_the_opening_entrys_own() -> None:
+    """ "Can you give an example of transfer learning?" got no example: the entry's (a recipe with
+    resnet50) is far from the question's words, below any sentence's minimum."""
+    what = "Transfer learning is reusing a trained model. Fine-tuning replaces the output head."
+    example = "Example: load resnet50 and replace its fc layer."
+    entry_ = EntryText.of(Hit(StoredChunk("TL", "roadmap", ("ML", "TL"), what, "entry", 10), 0.9, example))
+
+    def near(texts):
+        rows = np.zeros((len(texts), len(texts) + 1))
+        for n, text in enumerate(texts):
+            cosine = 1.0 if n == 0 else 0.1 if text.startswith("For example") else 0.8
+            rows[n, 0], rows[n, n + 1] = cosine, (1 - cosine**2) ** 0.5
+        return rows
+
+    chosen = [s.text for s in explain("Can you give an example of transfer learning?", [entry_], near)]
+    assert chosen == [  # in the order an explanation needs: what it is, then the example
+        "Transfer learning is reusing a trained model.",
+        "Fine-tuning replaces the output head.",
+        "For example, load resnet50 and replace its fc layer.",
+    ]
+    chosen = [s.text for s in explain("What is transfer learning?", [entry_], near)]
+    assert "For example, load resnet50 and replace its fc layer." not in chosen  # not asked: too far
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("give me an example of overfitting", True),
+        ("real world example of reinforcement learning", True),
+        ("explain PCA with an example", True),
+        ("Which loss, for example MSE, is convex?", False),  # gives one, does not ask for one
+        ("What is an example-based method?", False),
+    ],
+)
+def test_a_question_asking_for_an_example_is_seen(question: str, asks: bool) -> None:
+    assert asks_for_example(question) is asks
 
 
 def test_a_cards_headline_sentence_is_not_an_answer_sentence() -> None:

@@ -113,6 +113,18 @@ def asks_for_tools(question: str) -> bool:
     return bool(_TOOLS.search(question))
 
 
+_EXAMPLE = re.compile(
+    r"\b(?:(?:an?|some|one|any)\s+)?(?:(?:concrete|real(?:[- ]world|[- ]life)?|simple|practical)\s+)?"
+    r"examples?\s+(?:of|for)\b|\b(?:an?|some|one|any)\s+(?:(?:concrete|real|simple|practical)\s+)?examples?\b(?!-)",
+    re.I,
+)
+
+
+def asks_for_example(question: str) -> bool:
+    """ "Give me an example of overfitting", "PCA with an example", "a real-world example of RL"."""
+    return bool(_EXAMPLE.search(question))
+
+
 def asks_for_list(question: str) -> bool:
     return bool(_LIST.search(question))
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.answer.asking import asks_for_list, asks_for_tools, comparison
+from app.answer.asking import asks_for_example, asks_for_list, asks_for_tools, comparison
 from app.answer.citations import before_final_punctuation
 from app.answer.grounding import content_terms
 from app.answer.naming import defines, defining
@@ -214,6 +214,8 @@ def explain(
         own = [i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"]
         if own:  # for one topic, the sentence that defines what is asked ("what is a dead ReLU?")
             chosen.append(own[defining(question, [pool[i][2] for i in own]) if openers == 1 else 0])
+    if asks_for_example(question):  # "give me an example of …": the opening entry's own, however worded
+        chosen += [i for i, (e, role, _) in enumerate(pool) if role == "example" and id(e) in sides][:1]
     words = sum(len(pool[i][2].split()) for i in chosen)
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
     defined = {terms[i] for i in chosen} - {""}
