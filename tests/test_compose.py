@@ -148,6 +148,8 @@ def test_questions_on_one_thing_are_not_list_questions(question: str) -> None:
         ("can you explain PCA in simple terms with an example", "can you explain PCA with an example"),
         ("explain SVMs to a beginner please", "explain SVMs"),
         ("Quick question: what is docker?", "what is docker?"),
+        ("explain gradient boosting step by step", "explain gradient boosting"),
+        ("explain attention in detail", "explain attention"),
         # A manner of speaking only where it is one.
         ("what is the slope in simple linear regression", "what is the slope in simple linear regression"),
         ("what happens for 10 epochs", "what happens for 10 epochs"),

@@ -144,7 +144,7 @@ _MANNER = re.compile(
     r"|[ \t,(]*\b(?:simply|briefly|please|pls"
     r"|in\s+(?:(?:very\s+)?(?:simple|plain|easy|basic|everyday|non-technical|layman'?s?)|a\s+few|one|two|few)"
     r"\s+(?:terms|english|words|language|sentences?)"
-    r"|in\s+(?:short|brief|a\s+nutshell)"
+    r"|in\s+(?:short|brief|a\s+nutshell|(?:more\s+|great\s+)?detail)|step[-\s]by[-\s]step"
     r"|(?:like|as\s+if|as\s+though)\s+(?:i'?m|i\s+am|i\s+was|i\s+were|you'?re\s+talking\s+to)\s+"
     rf"(?:(?:a|an)\s+)?(?:{_AGE}(?:[-\s]years?[-\s]old)?|{_WHO})"
     rf"|(?:explained\s+)?(?:for|to)\s+(?:(?:a|an)\s+)?(?:{_AGE}[-\s]years?[-\s]olds?|{_WHO})"
