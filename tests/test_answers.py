@@ -129,3 +129,9 @@ def test_which_of_two_topics_comes_first_is_answered_from_the_curriculum(
     assert "Merging joins" in answer.text and "Rebasing moves" in answer.text
     assert [hit.chunk.path[-1] for hit in answer.citations] == ["Merging", "Rebasing"]
     assert len(orders) == 1
+
+
+def test_a_misspelt_question_is_read_as_the_corpus_words(tutor) -> None:
+    answer = tutor().ask("What is rebasng in Git?")
+    assert answer.query == "What is rebasng in Git?"  # the learner's words are kept
+    assert answer.coverage == "covered" and answer.text.startswith("Rebasing moves a branch's commits")

@@ -24,6 +24,7 @@ SIMPLY = "explain overfitting simply"  # was "the roadmap does not cover overfit
 SCENARIO = "My model trains fine on one GPU but gets worse on 8 GPUs. Why?"  # names no subject
 BEFORE = "What should I learn before transformers?"  # the curriculum's prerequisites first
 FIRST = "docker or kubernetes first?"  # which unit builds on the other
+TYPO = "what is a confusoin matrix?"  # was answered from Matrix inverse
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,7 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         SCENARIO,
         BEFORE,
         FIRST,
+        TYPO,
         home=e2e_home,
         timeout=600,
     )
@@ -77,7 +79,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 12
+    assert len(lines) == 13
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -166,3 +168,9 @@ def test_what_to_learn_first_is_answered_from_the_curriculum(asked) -> None:
     assert first["answer"].startswith(
         "Learn docker first: in the roadmap, kubernetes (Kubernetes) builds on docker"
     )
+
+
+def test_a_misspelt_word_is_read_as_the_roadmaps(asked) -> None:
+    typo = json.loads(asked.stdout.splitlines()[12])
+    assert typo["coverage"] == "covered"
+    assert typo["citations"][0]["path"][-1] == "Confusion matrix"

@@ -190,7 +190,8 @@ class Tutor:
         `Waiting` events say how many are ahead.
         """
         question = clean_question(question)
-        asked = plainly(question)  # "explain overfitting simply" is about overfitting
+        # "explain overfitting simply" is about overfitting; "clustring" is clustering
+        asked = self.retriever.spelled(plainly(question))
         # "what should I learn before transformers?": transformers, opened by what comes before it
         before = prerequisites_of(asked)
         asked = before or asked
