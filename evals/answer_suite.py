@@ -92,7 +92,7 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
         )
     refusal = refusals(parts, split, limit, progress)
     listed = [
-        tutor.decide(question, tutor.find(question)) == "covered"
+        tutor.coverage_of(question) == "covered"
         for question in progress(datasets.listed_items(parts.settings.seeds[0], limit), "listed items")
     ]
     decisions = [(r.should_refuse, r.refused) for r in refusal] + [(False, r.refused) for r in records]
@@ -121,18 +121,18 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
 
 def refusals(parts: Parts, split: str, limit: int | None, progress: Progress) -> list[RefusalRecord]:
     """Whether the tutor refuses each refusal case: its coverage decision is "none" (made before
-    the model is called, by `Tutor.decide`, as for a learner's question)."""
+    the model is called, by `Tutor.coverage_of`, as for a learner's question)."""
     tutor = parts.tutor
     records = []
     for case in progress(datasets.refusals(split, limit), "refusals"):
-        found = tutor.find(case.question)
+        found = tutor.find(tutor.read(case.question)[0])
         records.append(
             RefusalRecord(
                 id=case.id,
                 split=case.split,
                 question=case.question,
                 should_refuse=case.should_refuse,
-                refused=tutor.decide(case.question, found) == "none",
+                refused=tutor.coverage_of(case.question) == "none",
                 retrieved=[list(h.chunk.path) for h in found.hits],
             )
         )

@@ -23,7 +23,7 @@ def interview(parts: Parts, split: str, limit: int | None, progress: Progress):
     tutor = parts.tutor
     records = []
     for case in progress(datasets.interview(split, limit), "interview"):
-        decided = tutor.decide(case.question, tutor.find(case.question))
+        decided = tutor.coverage_of(case.question)
         answer = tutor.ask(case.question) if case.key_facts else None
         records.append(
             InterviewRecord(

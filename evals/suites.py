@@ -91,7 +91,8 @@ def retrieval_scores(records: list[RetrievalRecord]) -> dict:
 
 def followups(parts: Parts, split: str, limit: int | None, progress: Progress):
     """Hit@3 of each follow-up retrieved the tutor's way, with and without its first question."""
-    from app.answer.tutor import Turn, search_query
+    from app.answer.asking import search_query
+    from app.answer.tutor import Turn
 
     retriever = parts.retriever
     records = []

@@ -9,11 +9,23 @@ Plain patterns over the question's words, no retrieval and no model:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from app.core.abbreviations import spell_out
 from app.core.errors import TutorError
 from ingest.markdown import strip_controls
 
 MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange in a conversation."""
+
+    question: str
+    answer: str
+
 
 # A comparison names its sides after "difference between" or "choose between", around "vs", as
 # "X rather than Y", or in "should I use X or Y?".
@@ -187,3 +199,12 @@ _FOLLOWUP = re.compile(
 def is_followup(question: str) -> bool:
     """Whether the question leans on the previous turn ("and which tools does it need?")."""
     return bool(_FOLLOWUP.search(question))
+
+
+def search_query(question: str, history: Sequence[Turn]) -> str:
+    """What to retrieve with: a follow-up carries the previous question along; abbreviations are
+    spelled out ("what is an LLM?": a large language model)."""
+    question = plainly(question)
+    if history and is_followup(question):
+        question = f"{plainly(history[-1].question)} {question}"
+    return spell_out(question)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.answer import compose, coverage
-from app.answer.asking import clean_question, is_followup, plainly
+from app.answer.asking import Turn, clean_question, is_followup, plainly, search_query
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.placing import Neighbours, bare
@@ -51,14 +51,6 @@ ENTRY_MARGIN = 0.1  # how much closer a section must match than every entry to b
 # "what about X?" asks about a new topic the way the previous one was asked.
 _ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier exchange in a conversation."""
-
-    question: str
-    answer: str
 
 
 @dataclass(frozen=True)
@@ -103,15 +95,6 @@ class Answer:
             "coverage": self.coverage,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
-
-
-def search_query(question: str, history: Sequence[Turn]) -> str:
-    """What to retrieve with: a follow-up carries the previous question along; abbreviations are
-    spelled out ("what is an LLM?": a large language model)."""
-    question = plainly(question)
-    if history and is_followup(question):
-        question = f"{plainly(history[-1].question)} {question}"
-    return spell_out(question)
 
 
 class Tutor:
@@ -190,12 +173,8 @@ class Tutor:
         `Waiting` events say how many are ahead.
         """
         question = clean_question(question)
-        # "explain overfitting simply" is about overfitting; "clustring" is clustering
-        asked = self.retriever.spelled(plainly(question))
-        # "what should I learn before transformers?": transformers, opened by what comes before it
-        before = prerequisites_of(asked)
-        asked = before or asked
         started = time.perf_counter()
+        asked, before = self.read(question)
         if ordered := in_order(asked, self._side_entries, self.learning_order):  # "SQL or pandas first?"
             text, sources = ordered.text_and_sources()
             timings = {"first_text": (time.perf_counter() - started) * 1000}
@@ -267,6 +246,19 @@ class Tutor:
         if found.vector is not None:  # the same embedder: composing need not embed the query again
             self.vectors.add(query, found.vector)
         return found
+
+    def read(self, question: str) -> tuple[str, str]:
+        """What the question asks, and the topic whose prerequisites it asks for (or ""): "explain
+        overfitting simply" asks about overfitting, "clustring" is clustering, and "what should I
+        learn before transformers?" asks about transformers, opened by what comes before them."""
+        asked = self.retriever.spelled(plainly(question))
+        before = prerequisites_of(asked)
+        return before or asked, before
+
+    def coverage_of(self, question: str, history: Sequence[Turn] = ()) -> coverage.Coverage:
+        """The coverage decision `ask` makes for the question, without composing an answer."""
+        asked = self.read(question)[0]
+        return self.decide(asked, self.find(asked, history), history)
 
     def decide(self, question: str, found: Retrieval, history: Sequence[Turn] = ()) -> coverage.Coverage:
         """Covered, related or none (`app.answer.coverage`), for what `find` found."""
