@@ -163,7 +163,11 @@ def test_to_json_matches_the_contract(curriculum: Curriculum) -> None:
     assert data["feasibility"]["full_path_hours"] > 30 and data["feasibility"]["mode"] == "fast-track"
     first = data["weeks"][0]
     assert first["serves"] == [CORE_LANGUAGES]
-    assert first["items"][0]["covers"] == ["Python data types", "Control structures"]
+    assert first["items"][0]["covers"] == [
+        "Python data types",
+        "Control structures",
+        "Object-oriented programming",
+    ]
     assert first["items"][0]["topics"] == [f"{CORE_LANGUAGES}/python"]
     assert first["items"][0]["serves"] == CORE_LANGUAGES
     assert set(first["checkpoint"]) == {"text", "answer", "about"}

@@ -247,8 +247,8 @@ def test_a_long_unit_names_different_sub_topics_each_week(curriculum: Curriculum
     covers = [i.covers for i in flat(plan) if i.kind == "learn"]
     names = [p.name for p in curriculum.syllabus.pieces(CORE_LANGUAGES)]
     # Week by week through the unit's pieces in order; a piece split over two weeks shows in both.
-    assert covers[0] == ("Python data types", "Control structures")
-    assert covers[1][0] == "Control structures"
+    assert covers[0] == ("Python data types", "Control structures", "Object-oriented programming")
+    assert covers[1][0] == "Object-oriented programming"
     assert len(set(covers)) == len(covers)
     assert list(dict.fromkeys(n for c in covers for n in c)) == names
     # Each week's checkpoint asks about something that week covers, and none repeats.
