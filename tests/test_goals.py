@@ -236,3 +236,18 @@ def test_a_goal_joining_titles_is_all_of_them() -> None:
     assert found.joined("xgboost and random forests") is None
     assert found.joined("statistics and descriptive statistics") is None
     assert found.joined("build and deploy a chatbot over our docs") is None
+
+
+def test_a_misspelt_goal_is_read_as_the_roadmaps_words() -> None:
+    """The planner reads a goal's misspelt words as the roadmap's before resolving it, and keeps the
+    learner's own text ("probabilty and statistcs" joined nothing)."""
+    from app.plan.planner import StudyPlanner
+
+    planner = StudyPlanner(shipped(), entries=load_entries(seeds_dir() / "topics"))
+    goal = "learn probabilty and statistcs for machine learning"
+    resolution = planner.resolve(goal)
+    assert resolution.goal == goal and resolution.status == "matched"
+    assert (
+        resolution.targets == planner.resolve("learn probability and statistics for machine learning").targets
+    )
+    assert GoalResolver(shipped()).joined(goal) is None  # as written, the parts name no title

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.answer.spelling import Speller
 from app.core.errors import TutorError
 from app.plan.curriculum import Curriculum
 from app.plan.feasibility import MAX_WEEKS
@@ -80,7 +82,8 @@ class StudyPlanner:
         are kept in `cache_dir`."""
         self.curriculum = curriculum
         self.tree = curriculum.tree
-        self.goals = GoalResolver(curriculum, embeddings, entries, cache_dir)
+        self.entries = list(entries)
+        self.goals = GoalResolver(curriculum, embeddings, self.entries, cache_dir)
 
     def plan(self, request: PlanRequest, today: date | None = None) -> Plan:
         start = request.start or next_monday(today or date.today())
@@ -135,8 +138,14 @@ class StudyPlanner:
         return known
 
     def resolve(self, goal: str) -> Resolution:
-        """What the goal resolves to (see `app.plan.goals`), without raising."""
-        return self.goals.resolve(goal)
+        """What the goal resolves to (see `app.plan.goals`), without raising; its misspelt words are
+        read as the roadmap's ("probabilty": probability, `app.answer.spelling`)."""
+        return replace(self.goals.resolve(self._speller.correct(goal)), goal=goal)
+
+    @cached_property
+    def _speller(self) -> Speller:  # the roadmap's titles and its entries' words, gathered on first use
+        texts = [node.title for node in self.tree.nodes.values()]
+        return Speller(texts + [" ".join([*entry.path, *entry.what]) for entry in self.entries])
 
     def targets(self, goal: str) -> list[str]:
         """The goal's target units; a goal to pick among raises `GoalUnclear`, one off the roadmap
@@ -146,7 +155,7 @@ class StudyPlanner:
     def goal_of(self, goal: str) -> tuple[list[str], list[str]]:
         """(the goal's target units, the topics of them it names: its focus); raises as `targets`."""
         text = goal.strip()
-        resolution = self.goals.resolve(text)
+        resolution = self.resolve(text)
         if resolution.status in ("named", "matched"):
             return resolution.targets, resolution.focus
         if resolution.status == "ask":
