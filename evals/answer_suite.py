@@ -121,18 +121,19 @@ def answers(parts: Parts, split: str, limit: int | None, progress: Progress):
 
 def refusals(parts: Parts, split: str, limit: int | None, progress: Progress) -> list[RefusalRecord]:
     """Whether the tutor refuses each refusal case: its coverage decision is "none" (made before
-    the model is called, by `Tutor.coverage_of`, as for a learner's question)."""
+    the model is called, read and decided as `Tutor.coverage_of` does for a learner's question)."""
     tutor = parts.tutor
     records = []
     for case in progress(datasets.refusals(split, limit), "refusals"):
-        found = tutor.find(tutor.read(case.question)[0])
+        asked = tutor.read(case.question)[0]
+        found = tutor.find(asked)
         records.append(
             RefusalRecord(
                 id=case.id,
                 split=case.split,
                 question=case.question,
                 should_refuse=case.should_refuse,
-                refused=tutor.coverage_of(case.question) == "none",
+                refused=tutor.decide(asked, found) == "none",
                 retrieved=[list(h.chunk.path) for h in found.hits],
             )
         )

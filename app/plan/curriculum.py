@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -213,8 +214,12 @@ class Curriculum:
 
     def unit_at(self, path: tuple[str, ...]) -> str | None:
         """The unit at `path` or the nearest above it (a topic or an entry under a unit)."""
-        by_path = {self.tree[u].path: u for u in self.hours}
+        by_path = self._units_by_path
         return next((by_path[path[:n]] for n in range(len(path), 0, -1) if path[:n] in by_path), None)
+
+    @cached_property
+    def _units_by_path(self) -> dict[tuple[str, ...], str]:  # asked on every answer: built once
+        return {self.tree[u].path: u for u in self.hours}
 
     def learning_order(self, first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, str, int] | None:
         """The titles of the units at two paths, and 1 when the second builds on the first (directly
