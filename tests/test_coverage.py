@@ -97,6 +97,7 @@ def test_a_question_that_names_an_entry_is_covered(make_hit, question: str, expe
     ("question", "expected"),
     [
         ("What is a vector database?", "related"),  # near Relational databases and Feature vectors
+        ("What does a vector database do?", "related"),
         ("What is a relational database?", "covered"),  # one entry holds both words
         ("What are the components of a relational database?", "covered"),  # "components of" frames
         ("What is the difference between a vector and a database?", "covered"),  # two things
@@ -184,6 +185,13 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
         ("what is a loss function for classification?", "loss function"),
         ("What is batch normalization and why is it used in deep learning?", "batch normalization"),
         ("What is the man-in-the-middle attack?", "man-in-the-middle attack"),
+        # As learners write: "what's", "what does … do", "good at", a trailing "for".
+        ("What's TFDV?", "TFDV"),
+        ("what’s a p-value", "p-value"),
+        ("What does a vector database do?", "vector database"),
+        ("what are LLMs good at?", "LLMs"),
+        ("what is docker for?", "docker"),
+        ("What is a for loop?", "for loop"),
     ],
 )
 def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:

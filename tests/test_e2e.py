@@ -25,6 +25,8 @@ SCENARIO = "My model trains fine on one GPU but gets worse on 8 GPUs. Why?"  # n
 BEFORE = "What should I learn before transformers?"  # the curriculum's prerequisites first
 FIRST = "docker or kubernetes first?"  # which unit builds on the other
 TYPO = "what is a confusoin matrix?"  # was answered from Matrix inverse
+GPUS = "why do we need GPUs for deep learning?"  # "GPUs" stemmed as "gpus" matched no "GPU"
+WHATS = "What's TFDV?"  # "what's" had no subject: a listed item was not found named
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +60,8 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         BEFORE,
         FIRST,
         TYPO,
+        GPUS,
+        WHATS,
         home=e2e_home,
         timeout=600,
     )
@@ -79,7 +83,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 13
+    assert len(lines) == 15
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
@@ -174,3 +178,12 @@ def test_a_misspelt_word_is_read_as_the_roadmaps(asked) -> None:
     typo = json.loads(asked.stdout.splitlines()[12])
     assert typo["coverage"] == "covered"
     assert typo["citations"][0]["path"][-1] == "Confusion matrix"
+
+
+def test_a_plural_initialism_and_whats_are_read_as_learners_write_them(asked) -> None:
+    gpus, whats = (json.loads(line) for line in asked.stdout.splitlines()[13:15])
+    # Not answered from LeNet and GRUs as covered: the roadmap does not teach GPU hardware.
+    assert gpus["coverage"] == "related"
+    assert gpus["answer"].startswith("The roadmap does not cover GPU hardware and CUDA;")
+    assert whats["coverage"] == "covered"
+    assert whats["citations"][0]["path"][-1] == "Data validation"

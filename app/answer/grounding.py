@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from app.answer.citations import before_final_punctuation
+from app.core.stemming import english_stemmer
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -51,10 +52,9 @@ _INSTRUCTION = re.compile(
 
 @lru_cache(maxsize=1)
 def _stemmer_and_stopwords():
-    import Stemmer
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    return Stemmer.Stemmer("english"), frozenset(STOPWORDS_EN_PLUS)
+    return english_stemmer(), frozenset(STOPWORDS_EN_PLUS)
 
 
 def content_terms(text: str) -> list[str]:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 _WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*[+#]*")  # "W&B", "t-test", "C++", "C#"
 
 _SUBJECT = [
-    re.compile(r"^(what|who)\s+(is|are|was|were)\s+(?P<s>.+)$", re.I),
+    re.compile(r"^(what|who)(\s+(is|are|was|were)|['’]?s)\s+(?P<s>.+)$", re.I),  # "what's" too
     re.compile(r"^how\s+(does|do|did|can|would|should)\s+(?P<s>.+?)\s+(work|works|help|function)$", re.I),
+    re.compile(r"^what\s+(does|do)\s+(?P<s>.+?)\s+do$", re.I),
     re.compile(r"^(can|could)\s+you\s+(explain|describe|define)\s+(?P<s>.+)$", re.I),
     re.compile(r"^(explain|describe|define|tell me about)\s+(?P<s>.+)$", re.I),
 ]
@@ -25,7 +26,8 @@ _SUBJECT = [
 # are eigenvalues *used for in ML*?", "what is a loss function *for classification*?".
 _CONTEXT = re.compile(
     r"\s+and\s+(?:why|how|when|what|where|which|who)\b.*"  # a second question: "… and why is it used?"
-    r"|\s+(?:(?:(?:is|are)\s+)?(?:used|useful|good|needed|important)\s+(?:for|in)\b.*"
+    r"|\s+(?:(?:(?:is|are)\s+)?(?:used|useful|good|bad|needed|important)\s+(?:for|in|at)\b.*"
+    r"|(?:for|about)$"  # "what is docker for?"
     r"|(?:in|within|during|for)\s+(?:the\s+)?(?:context\s+of\s+)?[\w./+-]+(?:\s+[\w./+-]+){0,3})$",
     re.I,
 )

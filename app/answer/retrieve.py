@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from app.answer.naming import defines_as, item_words, subject
 from app.answer.spelling import Speller
+from app.core.stemming import english_stemmer
 from ingest.chunk import embed_text
 from ingest.entries import sentences
 from ingest.store import Store, StoredChunk
@@ -144,14 +145,12 @@ class Retriever:
         min_relevance: float = 0.25,
         min_lexical: float = 0.5,
     ) -> None:
-        import Stemmer
-
         self.index = index
         self.embeddings = embeddings
         self.lexical_weight = lexical_weight
         self.min_relevance = min_relevance
         self.min_lexical = min_lexical
-        self._stemmer = Stemmer.Stemmer("english")
+        self._stemmer = english_stemmer()
         self._reload = threading.Lock()
         self.corpus = Corpus(index.open(), self._stemmer)
 

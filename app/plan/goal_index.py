@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.stemming import english_stemmer
+
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
@@ -96,7 +98,6 @@ class GoalIndex:
         the roadmap does not teach (`outside`)."""
         import bm25s
         import numpy as np
-        import Stemmer
 
         embeddings = embeddings_factory()
         pairs = [(c, [text for text, _ in texts]) for c, texts in described]
@@ -111,7 +112,7 @@ class GoalIndex:
         owner = np.asarray([n for n, (_, ts) in enumerate(pairs) for _ in ts])
         everything = cached_vectors(embeddings, [*texts, *outside], cache_dir)
         vectors, outside_vectors = everything[: len(texts)], everything[len(texts) :]
-        stemmer = Stemmer.Stemmer("english")
+        stemmer = english_stemmer()
         bm25 = bm25s.BM25()
         documents = [" ".join(ts) for _, ts in pairs]
         bm25.index(
