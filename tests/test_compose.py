@@ -393,3 +393,32 @@ def test_a_cards_headline_sentence_is_not_an_answer_sentence() -> None:
     ).text_and_sources()
     assert "Bagging trains models on bootstrap samples" in text
     assert "Ensemble methods combine models" not in text
+
+
+def test_why_it_matters_and_an_example_come_only_from_the_entries_asked_about() -> None:
+    """ "What is attention?" ended on "Why it matters: attention-based forecasters handle long
+    histories …", the time-series entry's reason to learn forecasting, not attention's."""
+    note = "Why an AI engineer needs it: forecasts drive stock levels.\nExample: a model predicts sales."
+    attention = entry(
+        "Attention", "Attention is a weighted average of inputs. Its weights come from a softmax."
+    )
+    forecasting = EntryText.of(
+        Hit(
+            StoredChunk("TS", "roadmap", ("Maths", "TS"), "Forecasters may use attention.", "entry", 10),
+            0.8,
+            note,
+        )
+    )
+    chosen = [s.text for s in explain("What is attention?", [attention, forecasting], vectors)]
+    assert "Forecasters may use attention." in chosen  # what the other entry says about it stays
+    assert not any(text.startswith(("Why it matters", "For example")) for text in chosen)
+    own = EntryText.of(Hit(attention.hit.chunk, 0.9, note))  # its own reason and example may come
+    chosen = [s.text for s in explain("What is attention?", [own, forecasting], vectors)]
+    assert "Why it matters: forecasts drive stock levels." in chosen
+
+
+def test_an_example_that_opens_with_an_instruction_reads_on_after_for_example() -> None:
+    hit = Hit(
+        entry("TL", "Transfer learning reuses a model.").hit.chunk, 0.9, "Example: Load resnet50 first."
+    )
+    assert ("example", "For example, load resnet50 first.") in EntryText.of(hit).candidates()

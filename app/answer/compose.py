@@ -228,6 +228,8 @@ def explain(
                 continue
             if terms[i] in defined or pool[i][0].area != entries[0].area and _narrower(pool[i][2], defined):
                 continue  # the same term defined again, or a homonym from another area
+            if pool[i][1] in ("why", "example") and id(pool[i][0]) not in sides:
+                continue  # "Why it matters: …" says why its own topic matters, not the one asked about
             if apart[id(pool[i][0])] and relevance[i] < UNRELATED_RELEVANCE:
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
@@ -289,7 +291,10 @@ def with_marker(sentence: str, n: int) -> str:
 
 _OPENER_WORDS = (
     "a an the if in of on at to for from with when where while after before during given suppose "
-    "imagine say one two three many most some each every this that these those it you we they"
+    "imagine say one two three four many most some each every both this that these those it you we they"
+    " instead under new raw rows"
+    # An instruction: "For example, load resnet50 with ImageNet weights …".
+    " load add run start train write"
 )
 _COMMON_OPENERS = frozenset(_OPENER_WORDS.split())
 
