@@ -229,7 +229,7 @@ def explain(
             if terms[i] in defined or pool[i][0].area != entries[0].area and _narrower(pool[i][2], defined):
                 continue  # the same term defined again, or a homonym from another area
             if pool[i][1] in ("why", "example") and id(pool[i][0]) not in sides:
-                continue  # "Why it matters: …" says why its own topic matters, not the one asked about
+                continue  # another entry's "Why it matters" and example are about its own topic
             if apart[id(pool[i][0])] and relevance[i] < UNRELATED_RELEVANCE:
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)

@@ -1,8 +1,8 @@
 """One English stemmer for every word match: search, grounding, grading and goals.
 
-Snowball's English stemmer takes a plural s off a word only when a vowel comes
-before the s's letter ("models" -> "model"), so the plural of an initialism
-keeps it: "GPUs", "LLMs" and "CNNs" stayed "gpus", "llms" and "cnns" and never
+Snowball's English stemmer takes a plural s off a word only when the word has
+a vowel earlier than the letter just before the s ("models" -> "model"), so the
+plural of an initialism keeps it: "GPUs", "LLMs" and "CNNs" stayed "gpus", "llms" and "cnns" and never
 matched "GPU", "LLM" or "CNN". This stemmer also takes that s off a word that
 is all consonants before it, or ends in "pu" or "ru" ("cpus", "grus"). What it
 does depends on the lower-cased word alone, so the roadmap's text and a
