@@ -31,6 +31,8 @@ COMPARISONS = [
     ("How do I choose between SQL and NoSQL?", ("SQL", "NoSQL")),
     ("Should I use Flask or FastAPI?", ("Flask", "FastAPI")),
     ("Do I use the mean or the median for skewed data?", ("mean", "median")),
+    # An acronym is a whole name: not "AI learning" and "ML learning".
+    ("What is the difference between AI, ML and deep learning?", ("AI", "ML", "deep learning")),
 ]
 
 

@@ -312,3 +312,30 @@ def test_an_example_that_opens_with_an_instruction_reads_on_after_for_example() 
         entry("TL", "Transfer learning reuses a model.").hit.chunk, 0.9, "Example: Load resnet50 first."
     )
     assert ("example", "For example, load resnet50 first.") in EntryText.of(hit).candidates()
+
+
+def test_another_entrys_account_of_its_own_topic_is_left_out_of_a_what_is_question() -> None:
+    """ "What is transfer learning?" was answered with "Reinforcement learning (RL) is learning by
+    trial and error": close, both are "learning", but about something else."""
+    transfer = entry("Transfer learning", "Transfer learning is reusing a pre-trained model. It saves data.")
+    rl = entry("Reinforcement learning", "Reinforcement learning (RL) is learning by trial and error.")
+    cte = entry("Common table expressions (CTE)", "A CTE is a named subquery.")
+    chosen = [s.text for s in explain("What is transfer learning?", [transfer, rl], vectors)]
+    assert chosen == ["Transfer learning is reusing a pre-trained model.", "It saves data."]
+    # A question that names the other entry, or a part of its name, keeps its sentence.
+    asked = "What are transfer learning and reinforcement learning?"
+    assert "Reinforcement learning (RL) is learning by trial and error." in [
+        s.text for s in explain(asked, [transfer, rl], vectors)
+    ]
+    chosen = [s.text for s in explain("What are window functions and CTEs?", [transfer, cte], vectors)]
+    assert "A CTE is a named subquery." in chosen
+    # A question that asks no "what is X?" may draw on it.
+    chosen = [s.text for s in explain("Why does transfer learning save data?", [transfer, rl], vectors)]
+    assert "Reinforcement learning (RL) is learning by trial and error." in chosen
+
+
+def test_the_entry_defining_what_is_asked_opens_though_another_was_found_first() -> None:
+    dag = entry("Directed acyclic graph", "A DAG is a directed graph with no cycles.")
+    network = entry("Bayesian networks", "A Bayesian network is a DAG of variables.")
+    chosen = [s.text for s in explain("What's a Bayesian network?", [dag, network], vectors)]
+    assert chosen[0] == "A Bayesian network is a DAG of variables."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.answer.naming import called, defining, item_words
+from app.answer.naming import called, defining, defining_entry, item_words
 
 RELU = [
     "ReLU (rectified linear unit) is the activation function max(0, x).",
@@ -48,3 +48,14 @@ def test_item_words_compare_loosely() -> None:
     assert item_words("the DDPMs") == item_words("DDPM") == "ddpm"
     assert item_words("Special matrices") == "special matrix"
     assert item_words("`pytest`") == "pytest"
+
+
+def test_the_entry_that_defines_what_is_asked_opens_the_answer() -> None:
+    dag = ["A directed acyclic graph (DAG) is a directed graph with no cycles."]
+    network = ["Bayesian statistics updates beliefs.", "A Bayesian network is a DAG of variables."]
+    assert defining_entry("What's a Bayesian network?", [dag, network]) == 1
+    # The first entry stays when it is about what is asked, or when no entry defines it.
+    assert defining_entry("What's a DAG?", [dag, network]) == 0
+    assert defining_entry("What is a t-test?", [["A t-test checks whether two means differ."], network]) == 0
+    assert defining_entry("What is a Markov chain?", [dag, network]) == 0
+    assert defining_entry("Why use a Bayesian network?", [dag, network]) == 0  # no "what is X?"

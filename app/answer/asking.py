@@ -102,7 +102,10 @@ def _sides(text: str) -> tuple[str, ...] | None:
 
 def _whole(side: str, head: str) -> bool:
     """Whether a side stands on its own, not a modifier of the last side's head ("generative"
-    of "discriminative model"): several words, the head itself, or a plural noun ("convolutions")."""
+    of "discriminative model"): several words, the head itself, a plural noun ("convolutions")
+    or an acronym ("AI")."""
+    if side.isalpha() and side.isupper() and len(side) > 1:  # "AI" of "AI, ML and deep learning"
+        return True
     return len(side.split()) > 1 or side.casefold() == head.casefold() or side.casefold().endswith("s")
 
 

@@ -25,8 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from app.answer.coverage import NAME_PARTS
-from app.answer.naming import called, item_words, subject
+from app.answer.naming import NAME_PARTS, called, item_words, subject
 from app.answer.retrieve import ENTRY_RELEVANCE
 
 if TYPE_CHECKING:

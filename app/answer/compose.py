@@ -6,7 +6,9 @@ them, never from the model. For each question the candidate sentences of the bes
 by the embedder and picked by maximal marginal relevance, so the answer says several different
 things that fit the question instead of one entry's text in order, and never one thing twice in
 other words. Another entry's sentence far less relevant than the best one is off the point, and an
-entry that shares no word with the question must be much closer to it to be quoted at all.
+entry that shares no word with the question must be much closer to it to be quoted at all. A "what
+is X?" question opens on the entry that says what X is, and leaves out another entry's account of
+its own topic ("Reinforcement learning is …" for transfer learning).
 Comparisons ("bagging vs boosting") take each side from its own entry and prefer the sentences that
 name the other side (what tells them apart); tool questions answer with the entries' tools; list
 questions ("which algorithms are used for clustering?") open with the entries under the topic they
@@ -23,9 +25,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.answer.asking import asks_for_example, asks_for_list, asks_for_tools, comparison
+from app.answer.casing import full_stop, lower_first
 from app.answer.citations import before_final_punctuation
 from app.answer.grounding import content_terms
-from app.answer.naming import defines, defining
+from app.answer.naming import NAME_PARTS, defines, defining, defining_entry, subject
 from app.answer.placing import Neighbours, bare, series, where_line
 from ingest.entries import sentences
 
@@ -93,12 +96,12 @@ class EntryText:
         """(role, sentence) pairs an answer may use, each a full sentence on its own."""
         found = [("what", s) for s in self.what]
         if self.example:
-            found.append(("example", "For example, " + _lower_first(self.example)))
+            found.append(("example", "For example, " + lower_first(self.example)))
         if self.confusion:
             found.append(("confusion", "A common confusion: " + self.confusion))
         if self.why:
             found.append(("why", "Why it matters: " + self.why))
-        return [(role, _full_stop(text)) for role, text in found]
+        return [(role, full_stop(text)) for role, text in found]
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def in_full(entry: EntryText, budget: int = WORD_BUDGET) -> list[Sentence]:
         words += len(text.split())
         if chosen and words > budget:
             break
-        chosen.append(Sentence(_full_stop(text), entry.hit))
+        chosen.append(Sentence(full_stop(text), entry.hit))
     return chosen
 
 
@@ -188,6 +191,9 @@ def explain(
     a question on a topic, both sides' for a comparison): a learner needs to know
     what something is before its example or its pitfalls.
     """
+    if openers == 1:  # the entry that says what is asked opens, though another was found first
+        first = defining_entry(question, [e.what for e in entries])
+        entries = [entries[first], *entries[:first], *entries[first + 1 :]]
     pool, seen = [], set()
     for entry in entries:
         for role, text in entry.candidates():
@@ -217,6 +223,9 @@ def explain(
     if asks_for_example(question):  # "give me an example of …": the opening entry's own, however worded
         chosen += [i for i, (e, role, _) in enumerate(pool) if role == "example" and id(e) in sides][:1]
     words = sum(len(pool[i][2].split()) for i in chosen)
+    # "What is X?": another entry's account of its own topic is about something else, unless the
+    # question or the opening names that topic (an autoencoder, for "a variational autoencoder").
+    named = asked.union(*(_loose(pool[i][2]) for i in chosen)) if subject(question) else None
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
     defined = {terms[i] for i in chosen} - {""}
     while len(chosen) < most:
@@ -231,6 +240,12 @@ def explain(
             if pool[i][1] in ("why", "example") and id(pool[i][0]) not in sides:
                 continue  # another entry's "Why it matters" and example are about its own topic
             if apart[id(pool[i][0])] and relevance[i] < UNRELATED_RELEVANCE:
+                continue
+            if (
+                named is not None
+                and id(pool[i][0]) not in sides
+                and _about_other(pool[i][0].name, pool[i][2], named)
+            ):
                 continue
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             if repeat >= REDUNDANT:  # two entries, or an entry and its card, saying it alike
@@ -249,6 +264,16 @@ def explain(
     opening = chosen[0] if openers == 1 else None
     chosen.sort(key=lambda i: (i != opening, order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
+
+
+def _about_other(name: str, text: str, named: set[str]) -> bool:
+    """Whether a sentence opens on its entry's name and no part of that name is `named`: what
+    "Reinforcement learning (RL) is learning by trial and error" says is not what transfer
+    learning is, though both are "learning"."""
+    words = _loose(name)
+    opening = _loose(" ".join(text.split()[: len(name.split()) + 2]))
+    parts = [words, *(_loose(part) for part in NAME_PARTS.split(name))]
+    return bool(words) and words <= opening and not any(part and part <= named for part in parts)
 
 
 _IS = re.compile(r"^(?:an?\s+|the\s+)?(?P<term>[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are)\b", re.I)
@@ -287,33 +312,6 @@ def tools(entries: Sequence[EntryText]) -> list[Sentence]:
 
 def with_marker(sentence: str, n: int) -> str:
     return before_final_punctuation(sentence, f" [{n}]")
-
-
-_OPENER_WORDS = (
-    "a an the if in of on at to for from with when where while after before during given suppose "
-    "imagine say one two three four many most some each every both this that these those it you we they"
-    " instead under new raw rows"
-    # An instruction: "For example, load resnet50 with ImageNet weights …".
-    " load add run start train write"
-)
-_COMMON_OPENERS = frozenset(_OPENER_WORDS.split())
-
-
-def _lower_first(text: str) -> str:
-    # "Fitting a line ..." reads on after "For example, "; a name ("Python", "Kafka") keeps its case.
-    first = text.split(" ", 1)[0]
-    plain = first.lower().strip(",:;")
-    return text[:1].lower() + text[1:] if plain in _COMMON_OPENERS or plain.endswith("ing") else text
-
-
-def _full_stop(text: str) -> str:
-    # A name written in lower case keeps it ("t-SNE", "k-NN", "dbt", "pandas"); a plain word
-    # opening the sentence ("the", "training") is capitalised.
-    text = text.strip()
-    first = text.split(" ", 1)[0].lower().strip(",:;")
-    if first in _COMMON_OPENERS or (first.endswith("ing") and first.isalpha()):
-        text = text[:1].upper() + text[1:]
-    return text if text[-1:] in ".!?" else text + "."
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from app.answer.asking import is_exercise
-from app.answer.naming import subject
+from app.answer.naming import NAME_PARTS, subject
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -56,8 +56,6 @@ Coverage = Literal["covered", "related", "none"]
 NAME_MATCH = 0.46
 ADJACENT = 0.5  # cosine from which a subject next to the roadmap may claim a question (dev: 0.45-0.5)
 CANDIDATES = 5  # best entries whose names are compared with the question
-# Where an entry's name splits into the names of its parts ("Precision, recall and F1-score").
-NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
 SECTIONS = 3  # best sections whose paths may name the question's topic
 _SYMBOL = re.compile(r"\w+(?:/\w+)+|\w+\+\+")  # "A/B", "C++"
 _COMPARING = re.compile(r"\b(vs\.?|versus|difference|and|or)\b", re.I)  # a subject of two things

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+# Where an entry's name splits into the names of its parts ("Precision, recall and F1-score").
+NAME_PARTS = re.compile(r"\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|[():/])\s*", re.I)
 _WORD = re.compile(r"[a-z0-9]+(?:[-&'][a-z0-9]+)*[+#]*")  # "W&B", "t-test", "C++", "C#"
 
 _SUBJECT = [
@@ -98,6 +100,26 @@ def defining(question: str, texts: Sequence[str]) -> int:
     if not asked or not texts or f"{item_words(texts[0])} ".startswith(f"{asked} "):
         return 0  # "A t-test checks whether …" is about the t-test, though not as "is a"
     return next((i for i, text in enumerate(texts) if called(item_words(defines(text)), asked)), 0)
+
+
+def defining_entry(question: str, whats: Sequence[Sequence[str]]) -> int:
+    """Which entry, given each one's "what it is" sentences, should open the answer to a "what is
+    X?" question: the first, unless it never says what X is and a later one defines it. "What's a
+    Bayesian network?" opened on the DAG entry's "A directed acyclic graph (DAG) is a directed
+    graph with no cycles", the Bayesian network's own definition coming last."""
+    asked = item_words(subject(question))
+    if not asked or not whats:
+        return 0
+
+    def about(texts: Sequence[str]) -> bool:
+        return any(f"{item_words(text)} ".startswith(f"{asked} ") for text in texts)
+
+    def defines_it(texts: Sequence[str]) -> bool:
+        return any(called(item_words(defines(text)), asked) for text in texts)
+
+    if about(whats[0]) or defines_it(whats[0]):
+        return 0
+    return next((n for n, texts in enumerate(whats) if n and defines_it(texts)), 0)
 
 
 VENDORS = ("apache", "amazon", "aws", "google", "microsoft", "azure")  # "Apache Airflow" is Airflow
