@@ -339,3 +339,18 @@ def test_the_entry_defining_what_is_asked_opens_though_another_was_found_first()
     network = entry("Bayesian networks", "A Bayesian network is a DAG of variables.")
     chosen = [s.text for s in explain("What's a Bayesian network?", [dag, network], vectors)]
     assert chosen[0] == "A Bayesian network is a DAG of variables."
+
+
+def test_a_sentence_whose_words_the_answer_already_holds_is_left_out() -> None:
+    """A card's one-line summary after the entry's fuller account ("A random forest is bagging of
+    decision trees plus a random subset of features") says it again, though not alike enough for
+    the embedder."""
+    forest = entry(
+        "Random forest",
+        "A random forest is an ensemble of decision trees. Each tree sees a random subset of features.",
+    )
+    card = entry("Classification", "A random forest is bagging of decision trees with random features.")
+    other = entry("Gradient boosting", "Gradient boosting fits each new tree to the remaining errors.")
+    chosen = [s.text for s in explain("When should I use a random forest?", [forest, card, other], vectors)]
+    assert "A random forest is bagging of decision trees with random features." not in chosen
+    assert "Gradient boosting fits each new tree to the remaining errors." in chosen

@@ -5,7 +5,7 @@ them, never from the model. For each question the candidate sentences of the bes
 (what it is, example, common confusion, why it matters) are scored for relevance to *the question*
 by the embedder and picked by maximal marginal relevance, so the answer says several different
 things that fit the question instead of one entry's text in order, and never one thing twice in
-other words. Another entry's sentence far less relevant than the best one is off the point, and an
+other words (alike to the embedder, or with few words the answer does not hold already). Another entry's sentence far less relevant than the best one is off the point, and an
 entry that shares no word with the question must be much closer to it to be quoted at all. A "what
 is X?" question opens on the entry that says what X is, and leaves out another entry's account of
 its own topic ("Reinforcement learning is …" for transfer learning).
@@ -45,6 +45,7 @@ WORD_BUDGET = 100  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
 OPENING_WHAT = 0.07  # the opening entries' "what it is" sentences gain this in picking (dev: 0.05-0.08)
 REDUNDANT = 0.85  # a candidate this similar to a sentence already chosen says the same thing again
+NEW_WORDS = 1 / 3  # the share of a candidate's content words the chosen sentences must not hold
 FALL_OFF = 0.25  # a candidate this much less relevant than the most relevant one is off the point
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
 # A sentence from an entry that shares no word with the question ("What is UMAP?" and an entry
@@ -227,6 +228,7 @@ def explain(
     # question or the opening names that topic (an autoencoder, for "a variational autoencoder").
     named = asked.union(*(_loose(pool[i][2]) for i in chosen)) if subject(question) else None
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
+    words_of = [set(content_terms(text)) for _, _, text in pool]
     defined = {terms[i] for i in chosen} - {""}
     while len(chosen) < most:
         best, best_score = None, -1.0
@@ -247,6 +249,8 @@ def explain(
                 and _about_other(pool[i][0].name, pool[i][2], named)
             ):
                 continue
+            if _little_new(words_of[i], [words_of[j] for j in chosen]):
+                continue  # "A random forest is bagging of decision trees plus …" after its definition
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             if repeat >= REDUNDANT:  # two entries, or an entry and its card, saying it alike
                 continue
@@ -264,6 +268,13 @@ def explain(
     opening = chosen[0] if openers == 1 else None
     chosen.sort(key=lambda i: (i != opening, order[id(pool[i][0])], _ROLE_ORDER[pool[i][1]], i))
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
+
+
+def _little_new(words: set[str], said: Sequence[set[str]]) -> bool:
+    """Whether fewer than `NEW_WORDS` of a sentence's content words are new to the chosen ones:
+    a card's one-line summary after the entry's fuller account says it again, in other words
+    than the embedder finds alike."""
+    return bool(words) and len(words.difference(*said)) < NEW_WORDS * len(words)
 
 
 def _about_other(name: str, text: str, named: set[str]) -> bool:
