@@ -354,3 +354,13 @@ def test_a_sentence_whose_words_the_answer_already_holds_is_left_out() -> None:
     chosen = [s.text for s in explain("When should I use a random forest?", [forest, card, other], vectors)]
     assert "A random forest is bagging of decision trees with random features." not in chosen
     assert "Gradient boosting fits each new tree to the remaining errors." in chosen
+
+
+def test_an_entry_from_another_area_on_the_first_word_of_what_is_asked_is_a_homonym() -> None:
+    def in_area(area: str, name: str, what: str) -> EntryText:
+        return EntryText.of(Hit(StoredChunk(name, "roadmap", (area, name), what, "entry", 10), 0.9))
+
+    resnet = in_area("DL", "ResNet", "ResNet is a CNN of residual blocks. Each block adds its input.")
+    residual = in_area("Stats", "Residuals", "A residual is an observed value minus the prediction. Patterns show.")
+    chosen = [s.text for s in explain("What is a residual connection?", [resnet, residual], vectors)]
+    assert chosen == ["ResNet is a CNN of residual blocks.", "Each block adds its input."]

@@ -5,10 +5,12 @@ them, never from the model. For each question the candidate sentences of the bes
 (what it is, example, common confusion, why it matters) are scored for relevance to *the question*
 by the embedder and picked by maximal marginal relevance, so the answer says several different
 things that fit the question instead of one entry's text in order, and never one thing twice in
-other words (alike to the embedder, or with few words the answer does not hold already). Another entry's sentence far less relevant than the best one is off the point, and an
-entry that shares no word with the question must be much closer to it to be quoted at all. A "what
-is X?" question opens on the entry that says what X is, and leaves out another entry's account of
-its own topic ("Reinforcement learning is …" for transfer learning).
+other words (alike to the embedder, or with few words the answer does not hold already). Another
+entry's sentence far less relevant than the best one is off the point, and an entry that shares no
+word with the question must be much closer to it to be quoted at all. A "what is X?" question opens
+on the entry that says what X is, and leaves out another entry's account of its own topic
+("Reinforcement learning is …" for transfer learning) and a homonym from another area ("A residual
+is …" for a residual connection).
 Comparisons ("bagging vs boosting") take each side from its own entry and prefer the sentences that
 name the other side (what tells them apart); tool questions answer with the entries' tools; list
 questions ("which algorithms are used for clustering?") open with the entries under the topic they
@@ -230,12 +232,19 @@ def explain(
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
     words_of = [set(content_terms(text)) for _, _, text in pool]
     defined = {terms[i] for i in chosen} - {""}
+    # An entry from another area that says what a shorter name of what is asked is, or of what the
+    # opening defines, is about another thing: "A residual is the difference between an observed
+    # value and the prediction" for "what is a residual connection?".
+    names = defined | ({subject(question).casefold()} - {""})
+    homonyms = {id(e) for e, _, text in pool if e.area != entries[0].area and _narrower(text, names)}
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
             if i in chosen or relevance[i] < MIN_RELEVANCE:
                 continue
             if off_point[i] or words + len(text.split()) > budget:
+                continue
+            if id(pool[i][0]) in homonyms:
                 continue
             if terms[i] in defined or pool[i][0].area != entries[0].area and _narrower(pool[i][2], defined):
                 continue  # the same term defined again, or a homonym from another area
@@ -292,9 +301,15 @@ _IS = re.compile(r"^(?:an?\s+|the\s+)?(?P<term>[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is
 
 def _narrower(text: str, defined: set[str]) -> bool:
     """Whether `text` says what a shorter name of a defined term is: "Normalization is organising a
-    relational schema …" after "Batch normalization is a layer …" (in another area, another thing)."""
+    relational schema …" after "Batch normalization is a layer …" (in another area, another thing),
+    or its first word alone: "A residual is …" for a residual connection."""
     said = _IS.match(text)
-    return bool(said) and any(term.endswith(f" {said['term'].casefold()}") for term in defined)
+    if not said:
+        return False
+    name = said["term"].casefold()
+    if " " not in name and any(term.startswith(f"{name} ") for term in defined):
+        return True
+    return any(term.endswith(f" {name}") for term in defined)
 
 
 def _contrasts(pool: list[tuple[EntryText, str, str]], sides: Sequence[EntryText]):
