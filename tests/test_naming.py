@@ -59,3 +59,13 @@ def test_the_entry_that_defines_what_is_asked_opens_the_answer() -> None:
     assert defining_entry("What is a t-test?", [["A t-test checks whether two means differ."], network]) == 0
     assert defining_entry("What is a Markov chain?", [dag, network]) == 0
     assert defining_entry("Why use a Bayesian network?", [dag, network]) == 0  # no "what is X?"
+
+
+def test_a_sentence_that_opens_on_what_is_asked_opens_where_the_first_is_about_another_thing() -> None:
+    texts = ["A blue-green deployment runs two environments.", "A canary deployment sends 5% of traffic."]
+    assert defining("What is a canary deployment?", texts) == 1
+    # A first sentence that names what is asked stays first, in whatever words it defines it.
+    lstm = ["A Long Short-Term Memory (LSTM) network is a recurrent network.", "LSTM gates keep state."]
+    assert defining("What is an LSTM?", lstm) == 0
+    independent = ["X and Y are conditionally independent given Z when …", "Conditional independence is used."]
+    assert defining("What is conditional independence?", independent) == 0

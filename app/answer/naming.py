@@ -99,7 +99,24 @@ def defining(question: str, texts: Sequence[str]) -> int:
     asked = item_words(subject(question))
     if not asked or not texts or f"{item_words(texts[0])} ".startswith(f"{asked} "):
         return 0  # "A t-test checks whether …" is about the t-test, though not as "is a"
-    return next((i for i, text in enumerate(texts) if called(item_words(defines(text)), asked)), 0)
+    found = next((i for i, text in enumerate(texts) if defines_as(text, asked)), None)
+    if found is None and not _mentions(texts[0], asked):  # "A canary deployment sends …" after
+        found = next(
+            (i for i, text in enumerate(texts) if f"{item_words(text)} ".startswith(f"{asked} ")), None
+        )
+    return found or 0
+
+
+_GLUE = {"in", "of", "for", "on", "to", "with", "and", "or"}
+
+
+def _mentions(text: str, asked: str) -> bool:
+    """Whether every word of `asked` (as `item_words`) begins a word of the text, its ending aside:
+    "Two variables are conditionally independent …" mentions conditional independence."""
+    words = item_words(text).split()
+    return all(
+        any(word.startswith(part[:6]) for word in words) for part in asked.split() if part not in _GLUE
+    )
 
 
 def defining_entry(question: str, whats: Sequence[Sequence[str]]) -> int:
