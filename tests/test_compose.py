@@ -364,3 +364,16 @@ def test_an_entry_from_another_area_on_the_first_word_of_what_is_asked_is_a_homo
     residual = in_area("Stats", "Residuals", "A residual is an observed value minus the prediction. Patterns show.")
     chosen = [s.text for s in explain("What is a residual connection?", [resnet, residual], vectors)]
     assert chosen == ["ResNet is a CNN of residual blocks.", "Each block adds its input."]
+
+
+def test_an_entry_from_another_area_on_a_shorter_name_of_the_opening_entry_is_a_homonym() -> None:
+    """ "Why should I normalize features?" opened on Min-max normalization, whose sentences define
+    nothing "is a", then quoted database normalization."""
+
+    def in_area(area: str, name: str, what: str) -> EntryText:
+        return EntryText.of(Hit(StoredChunk(name, "roadmap", (area, name), what, "entry", 10), 0.9))
+
+    scaling = in_area("ML", "Min-max normalization", "Min-max normalization rescales a feature to 0-1.")
+    schema = in_area("Data", "Normalization", "Normalization is organising a schema. It removes redundancy.")
+    chosen = [s.text for s in explain("Why should I normalize features?", [scaling, schema], vectors)]
+    assert chosen == ["Min-max normalization rescales a feature to 0-1."]

@@ -233,10 +233,15 @@ def explain(
     words_of = [set(content_terms(text)) for _, _, text in pool]
     defined = {terms[i] for i in chosen} - {""}
     # An entry from another area that says what a shorter name of what is asked is, or of what the
-    # opening defines, is about another thing: "A residual is the difference between an observed
-    # value and the prediction" for "what is a residual connection?".
-    names = defined | ({subject(question).casefold()} - {""})
-    homonyms = {id(e) for e, _, text in pool if e.area != entries[0].area and _narrower(text, names)}
+    # opening defines or is named, is about another thing: "A residual is the difference between an
+    # observed value and the prediction" for "what is a residual connection?", database
+    # normalization for "why should I normalize features?" (opened by Min-max normalization).
+    opening = {part.casefold() for e in entries[:openers] for part in NAME_PARTS.split(e.name)}
+    asked_name = subject(question).casefold()
+    names = defined | ({asked_name, *opening} - {""})
+    homonyms = {
+        id(e) for e, _, text in pool if e.area != entries[0].area and _narrower(text, names, asked_name)
+    }
     while len(chosen) < most:
         best, best_score = None, -1.0
         for i, (_, _, text) in enumerate(pool):
@@ -299,15 +304,17 @@ def _about_other(name: str, text: str, named: set[str]) -> bool:
 _IS = re.compile(r"^(?:an?\s+|the\s+)?(?P<term>[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are)\b", re.I)
 
 
-def _narrower(text: str, defined: set[str]) -> bool:
+def _narrower(text: str, defined: set[str], asked: str = "") -> bool:
     """Whether `text` says what a shorter name of a defined term is: "Normalization is organising a
     relational schema …" after "Batch normalization is a layer …" (in another area, another thing),
-    or its first word alone: "A residual is …" for a residual connection."""
+    or what the first word of what is `asked` is alone: "A residual is …" for a residual
+    connection (but "PyTorch is …" for a PyTorch profiler names the tool, as an entry would)."""
     said = _IS.match(text)
     if not said:
         return False
     name = said["term"].casefold()
-    if " " not in name and any(term.startswith(f"{name} ") for term in defined):
+    plain = said["term"][1:].islower()  # "residual", "Residuals"; not a name such as "PyTorch"
+    if " " not in name and asked.startswith(f"{name} ") and plain:
         return True
     return any(term.endswith(f" {name}") for term in defined)
 
