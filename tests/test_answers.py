@@ -53,6 +53,17 @@ def test_a_follow_up_is_answered_for_the_previous_topic(tutor) -> None:
     assert "Typical tools for Rebasing: Git, GitHub, GitLab" in answer.text
 
 
+def test_a_follow_up_that_names_no_topic_or_a_new_one_is_read_against_the_conversation(tutor) -> None:
+    first = tutor().ask("Explain rebasing simply")
+    history = [Turn("Explain rebasing simply", first.text)]
+    example = tutor().ask("give me an example", history)  # was searched alone, as a new question
+    assert example.coverage == "covered"
+    assert example.citations[0].chunk.path[-1] == "Rebasing"
+    assert "For example, git rebase main replays your feature commits" in example.text
+    other = tutor().ask("what about merging?", history)  # a new subject, defined first
+    assert other.text.startswith("Merging joins the history of one branch into another [1].")
+
+
 def test_a_question_on_the_users_own_document_is_covered_by_it(tutor) -> None:
     """Names of topic entries decide "related" only where entries describe the corpus."""
     answer = tutor().ask("How should a tutor render untrusted text safely?")

@@ -192,6 +192,10 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
         ("what are LLMs good at?", "LLMs"),
         ("what is docker for?", "docker"),
         ("What is a for loop?", "for loop"),
+        # A follow-up on a new subject names it; one on the last subject does not.
+        ("what about kubernetes?", "kubernetes"),
+        ("And how about L2 regularization?", "L2 regularization"),
+        ("and what about it?", ""),
     ],
 )
 def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:

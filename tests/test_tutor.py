@@ -129,6 +129,10 @@ def test_a_new_topic_ignores_the_history(make_tutor, script) -> None:
         ("Are there AWS equivalents?", True),
         ("How do I rebase in Git?", False),
         ("Which tools track experiments?", False),
+        # Nothing but a request for more: the last topic's.
+        ("give me an example", True),
+        ("Tell me more, please", True),
+        ("Give me an example of dropout", False),
     ],
 )
 def test_is_followup(question: str, followup: bool) -> None:

@@ -199,9 +199,72 @@ _FOLLOWUP = re.compile(
 )
 
 
+# A question made only of these asks for more on the last topic: "give me an example", "tell me more".
+_TOPICLESS = frozenset(
+    [
+        "give",
+        "show",
+        "tell",
+        "explain",
+        "elaborate",
+        "expand",
+        "continue",
+        "go",
+        "on",
+        "me",
+        "us",
+        "an",
+        "a",
+        "another",
+        "one",
+        "more",
+        "some",
+        "few",
+        "other",
+        "example",
+        "examples",
+        "detail",
+        "details",
+        "further",
+        "again",
+        "simpler",
+        "simply",
+        "plain",
+        "english",
+        "words",
+        "terms",
+        "in",
+        "like",
+        "i'm",
+        "im",
+        "five",
+        "concrete",
+        "real",
+        "world",
+        "life",
+        "simple",
+        "practical",
+        "please",
+        "can",
+        "could",
+        "you",
+        "ok",
+        "okay",
+        "so",
+        "and",
+        "what",
+        "else",
+        "why",
+        "how",
+    ]
+)
+
+
 def is_followup(question: str) -> bool:
-    """Whether the question leans on the previous turn ("and which tools does it need?")."""
-    return bool(_FOLLOWUP.search(question))
+    """Whether the question leans on the previous turn ("and which tools does it need?", "give me
+    an example")."""
+    words = re.findall(r"[a-z']+", question.casefold())
+    return bool(_FOLLOWUP.search(question)) or bool(words) and set(words) <= _TOPICLESS
 
 
 def search_query(question: str, history: Sequence[Turn]) -> str:

@@ -21,11 +21,11 @@ entry, what it is, then the example, the confusion and why it matters.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.answer.aside import about_other, little_new, loose, narrower
 from app.answer.asking import asks_for_example, asks_for_list, asks_for_tools, comparison
 from app.answer.casing import full_stop, lower_first
 from app.answer.citations import before_final_punctuation
@@ -47,7 +47,6 @@ WORD_BUDGET = 100  # of the explanation; the closing "where" line comes on top
 MMR_LAMBDA = 0.75  # relevance against repetition
 OPENING_WHAT = 0.07  # the opening entries' "what it is" sentences gain this in picking (dev: 0.05-0.08)
 REDUNDANT = 0.85  # a candidate this similar to a sentence already chosen says the same thing again
-NEW_WORDS = 1 / 3  # the share of a candidate's content words the chosen sentences must not hold
 FALL_OFF = 0.25  # a candidate this much less relevant than the most relevant one is off the point
 MIN_RELEVANCE = 0.3  # a candidate sentence less similar than this to the question is not used
 # A sentence from an entry that shares no word with the question ("What is UMAP?" and an entry
@@ -163,11 +162,6 @@ def umbrella(entry: Hit) -> bool:
     return any(bare(title).casefold() == name for title in entry.chunk.path[:-1])
 
 
-def _loose(text: str) -> set[str]:
-    """Content words as loosely as a word can match: "R-CNN" and "RCNNs" are both "rcnn"."""
-    return {t.removesuffix("s") for t in content_terms(text.replace("-", ""))} - {""}
-
-
 def in_full(entry: EntryText, budget: int = WORD_BUDGET) -> list[Sentence]:
     """The entry's own account of what it is, in order, as far as the budget goes: for a list
     question that names the entry, whose sentences name the members ("ReLU …, sigmoid …")."""
@@ -205,10 +199,10 @@ def explain(
                 pool.append((entry, role, text))
     if not pool:
         return []
-    asked = _loose(question)
+    asked = loose(question)
     apart = {}  # entries that share no word with the question
     for e in entries:
-        apart[id(e)] = not asked & _loose(" ".join([*e.hit.chunk.path, e.hit.chunk.text, e.hit.note]))
+        apart[id(e)] = not asked & loose(" ".join([*e.hit.chunk.path, e.hit.chunk.text, e.hit.note]))
     rows = vectors([question, *(text for _, _, text in pool)])
     relevance = rows[1:] @ rows[0]
     if openers > 1:  # a comparison: what tells the sides apart names both
@@ -228,7 +222,7 @@ def explain(
     words = sum(len(pool[i][2].split()) for i in chosen)
     # "What is X?": another entry's account of its own topic is about something else, unless the
     # question or the opening names that topic (an autoencoder, for "a variational autoencoder").
-    named = asked.union(*(_loose(pool[i][2]) for i in chosen)) if subject(question) else None
+    named = asked.union(*(loose(pool[i][2]) for i in chosen)) if subject(question) else None
     terms = [defines(text) for _, _, text in pool]  # what each candidate defines ("" for none)
     words_of = [set(content_terms(text)) for _, _, text in pool]
     defined = {terms[i] for i in chosen} - {""}
@@ -240,7 +234,7 @@ def explain(
     asked_name = subject(question).casefold()
     names = defined | ({asked_name, *opening} - {""})
     homonyms = {
-        id(e) for e, _, text in pool if e.area != entries[0].area and _narrower(text, names, asked_name)
+        id(e) for e, _, text in pool if e.area != entries[0].area and narrower(text, names, asked_name)
     }
     while len(chosen) < most:
         best, best_score = None, -1.0
@@ -251,7 +245,7 @@ def explain(
                 continue
             if id(pool[i][0]) in homonyms:
                 continue
-            if terms[i] in defined or pool[i][0].area != entries[0].area and _narrower(pool[i][2], defined):
+            if terms[i] in defined or pool[i][0].area != entries[0].area and narrower(pool[i][2], defined):
                 continue  # the same term defined again, or a homonym from another area
             if pool[i][1] in ("why", "example") and id(pool[i][0]) not in sides:
                 continue  # another entry's "Why it matters" and example are about its own topic
@@ -260,10 +254,10 @@ def explain(
             if (
                 named is not None
                 and id(pool[i][0]) not in sides
-                and _about_other(pool[i][0].name, pool[i][2], named)
+                and about_other(pool[i][0].name, pool[i][2], named)
             ):
                 continue
-            if _little_new(words_of[i], [words_of[j] for j in chosen]):
+            if little_new(words_of[i], [words_of[j] for j in chosen]):
                 continue  # "A random forest is bagging of decision trees plus …" after its definition
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             if repeat >= REDUNDANT:  # two entries, or an entry and its card, saying it alike
@@ -284,51 +278,16 @@ def explain(
     return [Sentence(pool[i][2], pool[i][0].hit) for i in chosen]
 
 
-def _little_new(words: set[str], said: Sequence[set[str]]) -> bool:
-    """Whether fewer than `NEW_WORDS` of a sentence's content words are new to the chosen ones:
-    a card's one-line summary after the entry's fuller account says it again, in other words
-    than the embedder finds alike."""
-    return bool(words) and len(words.difference(*said)) < NEW_WORDS * len(words)
-
-
-def _about_other(name: str, text: str, named: set[str]) -> bool:
-    """Whether a sentence opens on its entry's name and no part of that name is `named`: what
-    "Reinforcement learning (RL) is learning by trial and error" says is not what transfer
-    learning is, though both are "learning"."""
-    words = _loose(name)
-    opening = _loose(" ".join(text.split()[: len(name.split()) + 2]))
-    parts = [words, *(_loose(part) for part in NAME_PARTS.split(name))]
-    return bool(words) and words <= opening and not any(part and part <= named for part in parts)
-
-
-_IS = re.compile(r"^(?:an?\s+|the\s+)?(?P<term>[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are)\b", re.I)
-
-
-def _narrower(text: str, defined: set[str], asked: str = "") -> bool:
-    """Whether `text` says what a shorter name of a defined term is: "Normalization is organising a
-    relational schema …" after "Batch normalization is a layer …" (in another area, another thing),
-    or what the first word of what is `asked` is alone: "A residual is …" for a residual
-    connection (but "PyTorch is …" for a PyTorch profiler names the tool, as an entry would)."""
-    said = _IS.match(text)
-    if not said:
-        return False
-    name = said["term"].casefold()
-    plain = said["term"][1:].islower()  # "residual", "Residuals"; not a name such as "PyTorch"
-    if " " not in name and asked.startswith(f"{name} ") and plain:
-        return True
-    return any(term.endswith(f" {name}") for term in defined)
-
-
 def _contrasts(pool: list[tuple[EntryText, str, str]], sides: Sequence[EntryText]):
     """1 for a candidate from one side's entry that names another side by a word of its own
     ("fully connected layers ignore spatial structure, so a CNN uses *convolutions*"), else 0."""
     import numpy as np
 
-    names = [_loose(side.name) for side in sides]
+    names = [loose(side.name) for side in sides]
     own = [words - set().union(*(n for n in names if n is not words)) for words in names]
     found = np.zeros(len(pool))
     for i, (entry, _, text) in enumerate(pool):
-        words = _loose(text)
+        words = loose(text)
         found[i] = any(
             words & other for side, other in zip(sides, own, strict=True) if side is not entry and other
         )

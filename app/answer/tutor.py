@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.answer import compose, coverage
-from app.answer.asking import Turn, clean_question, is_followup, plainly, search_query
+from app.answer.asking import Turn, clean_question, comparison, is_followup, plainly, search_query
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
+from app.answer.naming import NAME_PARTS
 from app.answer.placing import Neighbours, bare
 from app.answer.prerequisites import LearningOrder, before_sentence, in_order, prerequisites_of
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
@@ -302,7 +303,11 @@ class Tutor:
             # "which tools does it need?": "it" is the previous question's topic.
             topic = self.retriever.retrieve(plainly(history[-1].question), 1, entries=TOPIC_ENTRIES).entries
             if topic:
-                question = _PRONOUN.sub(topic[0].chunk.path[-1], question)
+                name = topic[0].chunk.path[-1]
+                named = _PRONOUN.sub(name, question)
+                if comparison(named) and not comparison(question):  # "Docker images vs containers"
+                    named = _PRONOUN.sub(NAME_PARTS.split(name)[0], question)
+                question = named
         composition = compose.compose(
             question,
             found.entries,
