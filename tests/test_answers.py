@@ -60,8 +60,9 @@ def test_a_follow_up_that_names_no_topic_or_a_new_one_is_read_against_the_conver
     assert example.coverage == "covered"
     assert example.citations[0].chunk.path[-1] == "Rebasing"
     assert "For example, git rebase main replays your feature commits" in example.text
-    other = tutor().ask("what about merging?", history)  # a new subject, defined first
-    assert other.text.startswith("Merging joins the history of one branch into another [1].")
+    for question in ("what about merging?", "and what is merging?"):  # a new subject, defined first
+        other = tutor().ask(question, history)
+        assert other.text.startswith("Merging joins the history of one branch into another [1].")
 
 
 def test_a_question_on_the_users_own_document_is_covered_by_it(tutor) -> None:

@@ -196,6 +196,7 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
         ("what about kubernetes?", "kubernetes"),
         ("And how about L2 regularization?", "L2 regularization"),
         ("and what about it?", ""),
+        ("and what is momentum?", "momentum"),
     ],
 )
 def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:

@@ -39,10 +39,13 @@ _CONTEXT = re.compile(
 )
 
 
+_LEAD = re.compile(r"^(?:and|also|so|but|then|ok|okay)\b[,\s]*", re.I)
+
+
 def subject(question: str) -> str:
     """The phrase a question asks about, for "the roadmap does not cover …" (empty if unclear),
     without what it is asked in or for ("attention" of "what is attention in NLP?")."""
-    text = question.strip().rstrip(" ?.!")
+    text = _LEAD.sub("", question.strip().rstrip(" ?.!"))  # "and what is momentum?"
     for pattern in _SUBJECT:
         if match := pattern.match(text):
             found = re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I)

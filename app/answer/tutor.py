@@ -28,7 +28,7 @@ from app.answer import compose, coverage
 from app.answer.asking import Turn, clean_question, comparison, is_followup, plainly, search_query
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
-from app.answer.naming import NAME_PARTS
+from app.answer.naming import NAME_PARTS, subject
 from app.answer.placing import Neighbours, bare
 from app.answer.prerequisites import LearningOrder, before_sentence, in_order, prerequisites_of
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
@@ -52,6 +52,12 @@ ENTRY_MARGIN = 0.1  # how much closer a section must match than every entry to b
 # "what about X?" asks about a new topic the way the previous one was asked.
 _ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
+
+
+def _own_subject(question: str) -> bool:
+    """Whether a follow-up names a subject of its own ("and what is momentum?"), not the last one's."""
+    asked = subject(question)
+    return bool(asked) and not _PRONOUN.search(asked)
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,12 @@ class Tutor:
         ):
             found = near
         topic: list[Hit] = []
-        if history and is_followup(question) and not _ABOUT_ELSE.match(question):
+        if (
+            history
+            and is_followup(question)
+            and not _ABOUT_ELSE.match(question)
+            and not _own_subject(question)
+        ):
             # "which tools does it need?": "it" is the previous question's topic.
             topic = self.retriever.retrieve(plainly(history[-1].question), 1, entries=TOPIC_ENTRIES).entries
             if topic:
