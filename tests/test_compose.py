@@ -361,7 +361,7 @@ def test_an_entry_from_another_area_on_the_first_word_of_what_is_asked_is_a_homo
         return EntryText.of(Hit(StoredChunk(name, "roadmap", (area, name), what, "entry", 10), 0.9))
 
     resnet = in_area("DL", "ResNet", "ResNet is a CNN of residual blocks. Each block adds its input.")
-    residual = in_area("Stats", "Residuals", "A residual is an observed value minus the prediction. Patterns show.")
+    residual = in_area("Stats", "Residuals", "A residual is an observed value minus a prediction. Patterns.")
     chosen = [s.text for s in explain("What is a residual connection?", [resnet, residual], vectors)]
     assert chosen == ["ResNet is a CNN of residual blocks.", "Each block adds its input."]
 

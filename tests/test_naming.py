@@ -67,5 +67,5 @@ def test_a_sentence_that_opens_on_what_is_asked_opens_where_the_first_is_about_a
     # A first sentence that names what is asked stays first, in whatever words it defines it.
     lstm = ["A Long Short-Term Memory (LSTM) network is a recurrent network.", "LSTM gates keep state."]
     assert defining("What is an LSTM?", lstm) == 0
-    independent = ["X and Y are conditionally independent given Z when …", "Conditional independence is used."]
+    independent = ["X and Y are conditionally independent given Z …", "Conditional independence is used."]
     assert defining("What is conditional independence?", independent) == 0
