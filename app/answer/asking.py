@@ -200,64 +200,13 @@ _FOLLOWUP = re.compile(
 
 
 # A question made only of these asks for more on the last topic: "give me an example", "tell me more".
-_TOPICLESS = frozenset(
-    [
-        "give",
-        "show",
-        "tell",
-        "explain",
-        "elaborate",
-        "expand",
-        "continue",
-        "go",
-        "on",
-        "me",
-        "us",
-        "an",
-        "a",
-        "another",
-        "one",
-        "more",
-        "some",
-        "few",
-        "other",
-        "example",
-        "examples",
-        "detail",
-        "details",
-        "further",
-        "again",
-        "simpler",
-        "simply",
-        "plain",
-        "english",
-        "words",
-        "terms",
-        "in",
-        "like",
-        "i'm",
-        "im",
-        "five",
-        "concrete",
-        "real",
-        "world",
-        "life",
-        "simple",
-        "practical",
-        "please",
-        "can",
-        "could",
-        "you",
-        "ok",
-        "okay",
-        "so",
-        "and",
-        "what",
-        "else",
-        "why",
-        "how",
-    ]
+_TOPICLESS_WORDS = (
+    "give show tell explain elaborate expand continue go on me us an a another one more some "
+    "few other example examples detail details further again simpler simply plain english "
+    "words terms in like i'm im five concrete real world life simple practical please can "
+    "could you ok okay so and what else why how"
 )
+_TOPICLESS = frozenset(_TOPICLESS_WORDS.split())
 
 
 def is_followup(question: str) -> bool:
