@@ -1,6 +1,6 @@
 """Which candidate sentences an answer leaves out as about something else, or as nothing new.
 
-`compose.explain` picks an answer's sentences by relevance to the question; these tests catch
+`compose.explain` picks an answer's sentences by relevance to the question; these checks catch
 what the embedder does not: a sentence with few words the answer does not hold already, another
 entry's account of its own topic in a "what is X?" answer, and a homonym from another area of the
 roadmap ("Normalization is organising a relational schema …" beside batch normalization).

@@ -22,9 +22,7 @@ _SUBJECT = [
     re.compile(r"^(can|could)\s+you\s+(explain|describe|define)\s+(?P<s>.+)$", re.I),
     re.compile(r"^(explain|describe|define|tell me about)\s+(?P<s>.+)$", re.I),
     # A follow-up on a new subject ("what about kubernetes?"), not on the last one ("… about it?").
-    re.compile(
-        r"^(and\s+)?(what|how)\s+about\s+(?!(it|its|this|that|these|those|them|the other)\b)(?P<s>.+)$", re.I
-    ),
+    re.compile(r"^(what|how)\s+about\s+(?!(it|its|this|that|these|those|them|the other)\b)(?P<s>.+)$", re.I),
 ]
 
 
