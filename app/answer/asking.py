@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.answer.naming import NAME_PARTS, subject
 from app.core.abbreviations import spell_out
 from app.core.errors import TutorError
 from ingest.markdown import strip_controls
@@ -214,6 +215,27 @@ def is_followup(question: str) -> bool:
     an example")."""
     words = re.findall(r"[a-z']+", question.casefold())
     return bool(_FOLLOWUP.search(question)) or bool(words) and set(words) <= _TOPICLESS
+
+
+_ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
+
+
+def on_last_topic(question: str) -> bool:
+    """Whether a follow-up asks about the last turn's topic: "which tools does it need?", not
+    "what about kubernetes?" or "and what is momentum?", which name a subject of their own."""
+    asked = subject(question)
+    own = bool(asked) and not _PRONOUN.search(asked)
+    return is_followup(question) and not _ABOUT_ELSE.match(question) and not own
+
+
+def naming_topic(question: str, name: str) -> str:
+    """The follow-up with the topic's name for "it": "which tools does Rebasing need?". Where the
+    name would make it a comparison ("Docker images vs containers"), its first part is used."""
+    named = _PRONOUN.sub(name, question)
+    if comparison(named) and not comparison(question):
+        named = _PRONOUN.sub(NAME_PARTS.split(name)[0], question)
+    return named
 
 
 def search_query(question: str, history: Sequence[Turn]) -> str:

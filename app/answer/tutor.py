@@ -18,17 +18,23 @@ how many are ahead (`Waiting`). The tutor holds no per-user state.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.answer import compose, coverage
-from app.answer.asking import Turn, clean_question, comparison, is_followup, plainly, search_query
+from app.answer.asking import (
+    Turn,
+    clean_question,
+    is_followup,
+    naming_topic,
+    on_last_topic,
+    plainly,
+    search_query,
+)
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
-from app.answer.naming import NAME_PARTS, subject
 from app.answer.placing import Neighbours, bare
 from app.answer.prerequisites import LearningOrder, before_sentence, in_order, prerequisites_of
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
@@ -49,17 +55,9 @@ SIDE_ENTRIES = 2  # candidates for each side of a comparison (two sides may find
 TOPIC_ENTRIES = 2  # entries that stand for the previous turn's topic in a follow-up
 RELATED_SENTENCES = 2  # of the closest topic's explanation, after saying the roadmap lacks the question's
 ENTRY_MARGIN = 0.1  # how much closer a section must match than every entry to be quoted instead
+
+
 # "what about X?" asks about a new topic the way the previous one was asked.
-_ABOUT_ELSE = re.compile(r"^\W*(and\s+)?(what|how)\s+about\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(it|its|it's|this|that|they|them|their)\b", re.IGNORECASE)
-
-
-def _own_subject(question: str) -> bool:
-    """Whether a follow-up names a subject of its own ("and what is momentum?"), not the last one's."""
-    asked = subject(question)
-    return bool(asked) and not _PRONOUN.search(asked)
-
-
 @dataclass(frozen=True)
 class Waiting:
     """A stream event: the model is busy with `ahead` earlier requests; this one waits its turn."""
@@ -305,20 +303,11 @@ class Tutor:
         ):
             found = near
         topic: list[Hit] = []
-        if (
-            history
-            and is_followup(question)
-            and not _ABOUT_ELSE.match(question)
-            and not _own_subject(question)
-        ):
+        if history and on_last_topic(question):
             # "which tools does it need?": "it" is the previous question's topic.
             topic = self.retriever.retrieve(plainly(history[-1].question), 1, entries=TOPIC_ENTRIES).entries
             if topic:
-                name = topic[0].chunk.path[-1]
-                named = _PRONOUN.sub(name, question)
-                if comparison(named) and not comparison(question):  # "Docker images vs containers"
-                    named = _PRONOUN.sub(NAME_PARTS.split(name)[0], question)
-                question = named
+                question = naming_topic(question, topic[0].chunk.path[-1])
         composition = compose.compose(
             question,
             found.entries,
