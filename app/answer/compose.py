@@ -15,7 +15,9 @@ Comparisons ("bagging vs boosting") take each side from its own entry and prefer
 name the other side (what tells them apart); tool questions answer with the entries' tools; list
 questions ("which algorithms are used for clustering?") open with the entries under the topic they
 name, then explain those. The opening entry's own "what it is" sentences are preferred a little: they
-explain, where its example and pitfall illustrate. Sentences keep the order an explanation needs: per
+explain, where its example and pitfall illustrate; and one of them that does not repeat the entry's
+name ("The inverse document frequency part …" of TF-IDF) is also read after that name, so it competes
+on what it says rather than on naming the topic. Sentences keep the order an explanation needs: per
 entry, what it is, then the example, the confusion and why it matters.
 """
 
@@ -32,6 +34,7 @@ from app.answer.citations import before_final_punctuation
 from app.answer.grounding import content_terms
 from app.answer.naming import NAME_PARTS, defines, defining, defining_entry, subject
 from app.answer.placing import Neighbours, bare, series, where_line
+from app.answer.relevance import in_context
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -211,6 +214,8 @@ def explain(
     # Another entry's sentence far below the best candidate is off the point the best ones make.
     sides, floor = {id(e) for e in entries[:openers]}, relevance.max() - FALL_OFF
     off_point = [r < floor and id(e) not in sides for (e, _, _), r in zip(pool, relevance)]
+    ranked, own = relevance.copy(), [i for i, (e, _, _) in enumerate(pool) if id(e) in sides]
+    ranked[own] = in_context(question, [(pool[i][0].name, pool[i][2]) for i in own], relevance[own], vectors)
     bonus = [OPENING_WHAT if id(e) in sides and role == "what" else 0.0 for e, role, _ in pool]
     chosen = []
     for entry in entries[:openers]:
@@ -262,7 +267,7 @@ def explain(
             repeat = max((similar[i, j] for j in chosen), default=0.0)
             if repeat >= REDUNDANT:  # two entries, or an entry and its card, saying it alike
                 continue
-            score = MMR_LAMBDA * (relevance[i] + bonus[i]) - (1 - MMR_LAMBDA) * repeat
+            score = MMR_LAMBDA * (ranked[i] + bonus[i]) - (1 - MMR_LAMBDA) * repeat
             if score > best_score:
                 best, best_score = i, score
         if best is None:
