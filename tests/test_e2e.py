@@ -27,6 +27,7 @@ FIRST = "docker or kubernetes first?"  # which unit builds on the other
 TYPO = "what is a confusoin matrix?"  # was answered from Matrix inverse
 GPUS = "why do we need GPUs for deep learning?"  # "GPUs" stemmed as "gpus" matched no "GPU"
 WHATS = "What's TFDV?"  # "what's" had no subject: a listed item was not found named
+AVOID = "how do I avoid overfitting?"  # told what overfitting is three ways, never how to avoid it
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,7 @@ def asked(e2e_home: Path, ingested, tutor_cli):
         TYPO,
         GPUS,
         WHATS,
+        AVOID,
         home=e2e_home,
         timeout=600,
     )
@@ -187,3 +189,10 @@ def test_a_plural_initialism_and_whats_are_read_as_learners_write_them(asked) ->
     assert gpus["answer"].startswith("The roadmap does not cover GPU hardware and CUDA;")
     assert whats["coverage"] == "covered"
     assert whats["citations"][0]["path"][-1] == "Data validation"
+
+
+def test_a_question_on_how_to_avoid_a_problem_opens_on_what_acts_against_it(asked) -> None:
+    avoid = json.loads(asked.stdout.splitlines()[15])
+    assert avoid["coverage"] == "covered"
+    assert avoid["citations"][0]["path"][-1] == "Regularization against overfitting"
+    assert "dropout, early stopping, data augmentation" in avoid["answer"]

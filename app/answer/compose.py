@@ -35,6 +35,7 @@ from app.answer.grounding import content_terms
 from app.answer.naming import NAME_PARTS, defines, defining, defining_entry, subject
 from app.answer.placing import Neighbours, bare, series, where_line
 from app.answer.relevance import in_context
+from app.answer.remedies import answers_remedy
 from ingest.entries import sentences
 
 if TYPE_CHECKING:
@@ -374,6 +375,8 @@ def compose(
             chosen = [head, *explain(question, listed, vectors, most - 1, budget=budget)]
         elif asks_about(question, entries[0]):
             chosen = in_full(EntryText.of(entries[0]))
+    if not chosen and entries and answers_remedy(question, entries[0]):  # "how do I avoid overfitting?"
+        chosen = in_full(EntryText.of(entries[0]))  # the remedy's own account: what it does, and how
     if not chosen:
         chosen = explain(question, texts, vectors, most)
     cited = chosen[0].source if chosen else section

@@ -37,6 +37,7 @@ from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
 from app.answer.placing import Neighbours, bare
 from app.answer.prerequisites import LearningOrder, before_sentence, in_order, prerequisites_of
+from app.answer.remedies import remedy_first
 from app.answer.retrieve import Hit, Retrieval, Retriever, closest_first, defining_first
 from app.answer.vectors import SentenceVectors
 from app.core.abbreviations import spell_out
@@ -246,6 +247,7 @@ class Tutor:
         query = self.search_query(question, history)
         found = self.retriever.retrieve(query, self.top_k, entries=ENTRIES)
         found = defining_first(closest_first(found, self.retriever.terms, query), question)
+        found = remedy_first(found, question, history)
         if self.bullets is not None:
             found = self.bullets.first(question, found)
         if found.vector is not None:  # the same embedder: composing need not embed the query again
