@@ -33,6 +33,12 @@ COMPARISONS = [
     ("Do I use the mean or the median for skewed data?", ("mean", "median")),
     # An acronym is a whole name: not "AI learning" and "ML learning".
     ("What is the difference between AI, ML and deep learning?", ("AI", "ML", "deep learning")),
+    # Which is better: Adam was explained alone, SGD never named.
+    ("is Adam better than SGD?", ("Adam", "SGD")),
+    ("Is PyTorch easier than TensorFlow for beginners?", ("PyTorch", "TensorFlow")),
+    ("which is better, PyTorch or TensorFlow?", ("PyTorch", "TensorFlow")),
+    # A name with capitals inside is whole: not "XGBoost forests".
+    ("is XGBoost more accurate than random forests?", ("XGBoost", "random forests")),
 ]
 
 

@@ -192,6 +192,10 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
         ("what are LLMs good at?", "LLMs"),
         ("what is docker for?", "docker"),
         ("What is a for loop?", "for loop"),
+        # What is asked of it is not its name: "the point of a validation set".
+        ("what's the point of a validation set?", "validation set"),
+        ("what is the intuition behind attention?", "attention"),
+        ("what is a point estimate?", "point estimate"),
         # A follow-up on a new subject names it; one on the last subject does not.
         ("what about kubernetes?", "kubernetes"),
         ("And how about L2 regularization?", "L2 regularization"),

@@ -29,7 +29,9 @@ class Turn:
 
 
 # A comparison names its sides after "difference between" or "choose between", around "vs", as
-# "X rather than Y", or in "should I use X or Y?".
+# "X rather than Y", in "should I use X or Y?", "is X better than Y?" or "which is better, X or Y?".
+# "better than", "more accurate than": what one side is said to be next to the other.
+_THAN = r"(?:better|worse|faster|slower|easier|harder|simpler|stronger|weaker|(?:more|less)\s+\w+)\s+than"
 _COMPARE = (
     re.compile(
         r"\b(?:differences?|distinguish|compare|comparison|contrast)\s+(?:between\s+|of\s+)?(?P<sides>.+)",
@@ -47,9 +49,16 @@ _COMPARE = (
         r"^(?:should\s+I|do\s+I|would\s+you)\s+(?:use|pick|choose|learn)\s+(?P<sides>[^,?]+?\s+or\s+[^,?]+)\?*$",
         re.I,
     ),
+    re.compile(rf"^(?:is|are)\s+(?P<sides>[^?]+?\s+{_THAN}\s+[^?]+)", re.I),  # "is Adam better than SGD?"
+    re.compile(  # "which is better, PyTorch or TensorFlow?"
+        r"^(?:which|what)(?:\s+is|'s|’s|\s+one\s+is)\s+(?:better|best|faster|easier|preferred)\s*[,:]?\s*"
+        r"(?P<sides>[^,?]+?\s+or\s+[^,?]+)\?*$",
+        re.I,
+    ),
 )
 _SIDE_SPLIT = re.compile(
-    r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus|rather than|instead of|differ(?:ent)? from)\s+",
+    rf"\s*,\s*(?:and\s+|or\s+)?"
+    rf"|\s+(?:and|or|vs\.?|versus|rather than|instead of|differ(?:ent)? from|{_THAN})\s+",
     re.I,
 )
 _SIDE_OPENER = re.compile(
@@ -103,9 +112,11 @@ def _sides(text: str) -> tuple[str, ...] | None:
 
 def _whole(side: str, head: str) -> bool:
     """Whether a side stands on its own, not a modifier of the last side's head ("generative"
-    of "discriminative model"): several words, the head itself, a plural noun ("convolutions")
-    or an acronym ("AI")."""
+    of "discriminative model"): several words, the head itself, a plural noun ("convolutions"),
+    an acronym ("AI") or a name with capitals inside ("XGBoost")."""
     if side.isalpha() and side.isupper() and len(side) > 1:  # "AI" of "AI, ML and deep learning"
+        return True
+    if any(c.isupper() for c in side[1:]):  # a name with capitals inside: "XGBoost", "PyTorch"
         return True
     return len(side.split()) > 1 or side.casefold() == head.casefold() or side.casefold().endswith("s")
 

@@ -37,6 +37,10 @@ _CONTEXT = re.compile(
 )
 
 
+# What a question asks of its subject, not part of its name: "what's *the point of* a validation set?".
+_PURPOSE = re.compile(
+    r"^(?:point|purpose|use|role|meaning|idea|intuition|goal|aim)\s+(?:of|behind)\s+(?:(?:the|an?)\s+)?", re.I
+)
 _LEAD = re.compile(r"^(?:and|also|so|but|then|ok|okay)\b[,\s]*", re.I)
 
 
@@ -46,7 +50,7 @@ def subject(question: str) -> str:
     text = _LEAD.sub("", question.strip().rstrip(" ?.!"))  # "and what is momentum?"
     for pattern in _SUBJECT:
         if match := pattern.match(text):
-            found = re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I)
+            found = _PURPOSE.sub("", re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I))
             found = _CONTEXT.sub("", found) or found
             return found if 0 < len(found.split()) <= 6 else ""
     return ""
