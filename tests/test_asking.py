@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer.asking import asks_for_example, asks_for_list, comparison, plainly
+from app.answer.asking import asks_for_example, asks_for_list, asks_how_to, comparison, plainly
 
 COMPARISONS = [
     ("L1 vs L2 regularization", ("L1 regularization", "L2 regularization")),
@@ -121,3 +121,17 @@ def test_how_a_learner_wants_it_said_is_not_what_is_asked(question: str, asked: 
 )
 def test_a_question_asking_for_an_example_is_seen(question: str, asks: bool) -> None:
     assert asks_for_example(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("how do I pick k in k-means?", True),  # the k-means example plots inertia for the elbow
+        ("How to tune hyperparameters?", True),
+        ("how do I calculate precision?", True),
+        ("how does k-means work?", False),  # how it works: its account, not a demonstration
+        ("how do I avoid overfitting?", False),  # what acts against it (app/answer/remedies.py)
+    ],
+)
+def test_a_question_on_how_to_do_something_with_a_topic_is_seen(question: str, asks: bool) -> None:
+    assert asks_how_to(question) is asks

@@ -147,6 +147,20 @@ _EXAMPLE = re.compile(
 )
 
 
+# A question on how to do something with a topic, which its example shows: "how do I pick k in
+# k-means?", "how do I calculate precision?".
+_HOW_TO = re.compile(
+    r"^(?:(?:and|so|ok|okay)[,\s]+)?how\s+(?:(?:do|can|should|would|could)\s+(?:i|we|you|one)\s+|to\s+)"
+    r"(?:best\s+)?(?:choose|pick|select|tune|set|compute|calculate|implement|use|apply|run|build|train|write|"
+    r"create|evaluate|measure|interpret|read|deploy|define|test|check|plot|visuali[sz]e|estimate)\b",
+    re.I,
+)
+
+
+def asks_how_to(question: str) -> bool:
+    return bool(_HOW_TO.search(question))
+
+
 def asks_for_example(question: str) -> bool:
     """ "Give me an example of overfitting", "PCA with an example", "a real-world example of RL"."""
     return bool(_EXAMPLE.search(question))

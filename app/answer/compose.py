@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.answer.aside import about_other, little_new, loose, narrower
-from app.answer.asking import asks_for_example, asks_for_list, asks_for_tools, comparison
+from app.answer.asking import asks_for_example, asks_for_list, asks_for_tools, asks_how_to, comparison
 from app.answer.casing import full_stop, lower_first
 from app.answer.citations import before_final_punctuation
 from app.answer.grounding import content_terms
@@ -223,7 +223,8 @@ def explain(
         own = [i for i, (e, role, _) in enumerate(pool) if e is entry and role == "what"]
         if own:  # for one topic, the sentence that defines what is asked ("what is a dead ReLU?")
             chosen.append(own[defining(question, [pool[i][2] for i in own]) if openers == 1 else 0])
-    if asks_for_example(question):  # "give me an example of …": the opening entry's own, however worded
+    # "give me an example of …", "how do I pick k in k-means?": the opening entry's own, however worded
+    if asks_for_example(question) or asks_how_to(question):
         chosen += [i for i, (e, role, _) in enumerate(pool) if role == "example" and id(e) in sides][:1]
     words = sum(len(pool[i][2].split()) for i in chosen)
     # "What is X?": another entry's account of its own topic is about something else, unless the
