@@ -147,3 +147,13 @@ def test_a_misspelt_question_is_read_as_the_corpus_words(tutor) -> None:
     answer = tutor().ask("What is rebasng in Git?")
     assert answer.query == "What is rebasng in Git?"  # the learner's words are kept
     assert answer.coverage == "covered" and answer.text.startswith("Rebasing moves a branch's commits")
+
+
+def test_a_follow_up_on_a_follow_up_stays_on_the_topic_named_before(tutor) -> None:
+    first = tutor().ask("what is rebasing?")
+    tools = tutor().ask("which tools does it need?", [Turn("what is rebasing?", first.text)])
+    history = [Turn("what is rebasing?", first.text), Turn("which tools does it need?", tools.text)]
+    example = tutor().ask("give me an example", history)  # "it" of the last question: rebasing
+    assert example.coverage == "covered"
+    assert example.citations[0].chunk.path[-1] == "Rebasing"
+    assert "For example, git rebase main replays your feature commits" in example.text

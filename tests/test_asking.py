@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer.asking import asks_for_example, asks_for_list, asks_how_to, comparison, plainly
+from app.answer.asking import (
+    Turn,
+    asks_for_example,
+    asks_for_list,
+    asks_how_to,
+    comparison,
+    plainly,
+    search_query,
+    topic_question,
+)
 
 COMPARISONS = [
     ("L1 vs L2 regularization", ("L1 regularization", "L2 regularization")),
@@ -135,3 +144,14 @@ def test_a_question_asking_for_an_example_is_seen(question: str, asks: bool) -> 
 )
 def test_a_question_on_how_to_do_something_with_a_topic_is_seen(question: str, asks: bool) -> None:
     assert asks_how_to(question) is asks
+
+
+def test_a_follow_up_stands_for_the_last_question_that_named_its_own_topic() -> None:
+    """ "how is it different from boosting?" after "what are its disadvantages?" is on random
+    forests (it was read with "its disadvantages" alone, and answered from Docker)."""
+    history = [Turn("what is a random forest?", "…"), Turn("what are its disadvantages?", "…")]
+    assert topic_question(history) == "what is a random forest?"
+    assert search_query("how is it different from boosting?", history).startswith("what is a random forest?")
+    history.append(Turn("and gradient boosting?", "…"))  # a subject of its own
+    assert topic_question(history) == "and gradient boosting?"
+    assert topic_question([Turn("give me an example", "…")]) == "give me an example"  # nothing better

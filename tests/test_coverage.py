@@ -201,6 +201,11 @@ def test_a_document_without_entries_close_means_covered(found: Retrieval, make_h
         ("And how about L2 regularization?", "L2 regularization"),
         ("and what about it?", ""),
         ("and what is momentum?", "momentum"),
+        # Only a name after "and": what about it ("and kubernetes?" was read with "why would I use it?").
+        ("and kubernetes?", "kubernetes"),
+        ("and the GRU?", "GRU"),
+        ("and why?", ""),
+        ("and which tools does it need?", ""),
     ],
 )
 def test_the_subject_named_in_a_not_covered_answer(question: str, subject: str) -> None:

@@ -263,10 +263,21 @@ def naming_topic(question: str, name: str) -> str:
     return named
 
 
+def topic_question(history: Sequence[Turn]) -> str:
+    """The last question that named its own topic, which a follow-up's "it" stands for: after
+    "what is a random forest?" and "what are its disadvantages?", "how is it different from
+    boosting?" is still on random forests (it was read with "its disadvantages" alone, and
+    answered from Docker)."""
+    for turn in reversed(history):
+        if not on_last_topic(turn.question):
+            return turn.question
+    return history[-1].question
+
+
 def search_query(question: str, history: Sequence[Turn]) -> str:
-    """What to retrieve with: a follow-up carries the previous question along; abbreviations are
-    spelled out ("what is an LLM?": a large language model)."""
+    """What to retrieve with: a follow-up carries the question of the topic it follows along;
+    abbreviations are spelled out ("what is an LLM?": a large language model)."""
     question = plainly(question)
     if history and is_followup(question):
-        question = f"{plainly(history[-1].question)} {question}"
+        question = f"{plainly(topic_question(history))} {question}"
     return spell_out(question)

@@ -41,7 +41,7 @@ from ingest.entries import sentences
 if TYPE_CHECKING:
     import numpy as np
 
-    from app.answer.retrieve import Hit
+    from app.answer.retrieve import Hit, Retrieval
 
 # Texts → their unit-length embedding rows (`vectors.SentenceVectors`).
 Vectors = Callable[[Sequence[str]], "np.ndarray"]
@@ -151,6 +151,17 @@ def listing(question: str, entries: Sequence[Hit]) -> tuple[Sentence, list[Hit]]
     where = " › ".join(bare(t) for t in topic[-2:])
     head = Sentence(f"Under {where}, the roadmap covers {joined}.", entries[0])
     return head, list(group.values())
+
+
+def uses_entries(found: Retrieval) -> bool:
+    """Whether to answer from the topic entries: unless a section without entries (of a document
+    of the user's) matches clearly better."""
+    if not found.entries:
+        return False
+    best_section = found.hits[0]
+    return (
+        best_section.chunk.source.startswith("seeds/") or found.entries[0].score >= best_section.score - 0.1
+    )
 
 
 def asks_about(question: str, entry: Hit) -> bool:

@@ -41,18 +41,28 @@ _CONTEXT = re.compile(
 _PURPOSE = re.compile(
     r"^(?:point|purpose|use|role|meaning|idea|intuition|goal|aim)\s+(?:of|behind)\s+(?:(?:the|an?)\s+)?", re.I
 )
+# A follow-up that is only a name after "and": "and kubernetes?", "and the GRU?" (not "and why?").
+_BARE = re.compile(
+    r"^(?!(?:it|its|this|that|these|those|they|them|the other|why|how|what|which|when|where|who|is|are"
+    r"|was|do|does|did|can|could|should|would|will|i|you|we|more|else|then|so|also|again|please)\b)"
+    r"[\w][\w.+#/-]*(?:\s+[\w][\w.+#/-]*){0,3}$",
+    re.I,
+)
 _LEAD = re.compile(r"^(?:and|also|so|but|then|ok|okay)\b[,\s]*", re.I)
 
 
 def subject(question: str) -> str:
     """The phrase a question asks about, for "the roadmap does not cover …" (empty if unclear),
     without what it is asked in or for ("attention" of "what is attention in NLP?")."""
-    text = _LEAD.sub("", question.strip().rstrip(" ?.!"))  # "and what is momentum?"
+    whole = question.strip().rstrip(" ?.!")
+    text = _LEAD.sub("", whole)  # "and what is momentum?"
     for pattern in _SUBJECT:
         if match := pattern.match(text):
             found = _PURPOSE.sub("", re.sub(r"^(the|an?)\s+", "", match["s"].strip(), flags=re.I))
             found = _CONTEXT.sub("", found) or found
             return found if 0 < len(found.split()) <= 6 else ""
+    if text != whole and _BARE.match(text):  # "and kubernetes?": what about kubernetes
+        return re.sub(r"^(the|an?)\s+", "", text, flags=re.I)
     return ""
 
 

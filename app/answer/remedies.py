@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from app.answer.aside import loose
-from app.answer.asking import Turn
+from app.answer.asking import Turn, topic_question
 from app.answer.naming import subject
 from app.answer.retrieve import Hit, Retrieval
 from ingest.entries import sentences
@@ -73,7 +73,7 @@ def remedy_first(found: Retrieval, question: str, history: Sequence[Turn] = ()) 
     the previous question asked about ("what's overfitting?")."""
     problem = remedy_of(question)
     if problem.casefold() in _PRONOUNS:
-        problem = subject(history[-1].question) if history else ""
+        problem = subject(topic_question(history)) if history else ""
     if not problem or len(found.entries) < 2 or acts_against(found.entries[0], problem):
         return found
     best = next((hit for hit in found.entries[1:LOOKED_AT] if acts_against(hit, problem)), None)

@@ -32,6 +32,7 @@ from app.answer.asking import (
     on_last_topic,
     plainly,
     search_query,
+    topic_question,
 )
 from app.answer.citations import as_data, attach_citations
 from app.answer.grounding import best_sentence, check_sentences, lead
@@ -196,7 +197,7 @@ class Tutor:
             yield self.refusal_text
             yield Answer(question, self.refusal_text, [], True, timings, found.hits, coverage="none")
             return
-        if decision == "related" or self._uses_entries(asked, found):
+        if decision == "related" or compose.uses_entries(found):
             opening, sources = self._composed(asked, found, history, decision == "related", before)
             opening_cites = len(sources)  # composed: marker n cites sources[n - 1], each once at least
         else:  # the top match is a section without entries (an extra document): quote it
@@ -269,19 +270,11 @@ class Tutor:
 
     def decide(self, question: str, found: Retrieval, history: Sequence[Turn] = ()) -> coverage.Coverage:
         """Covered, related or none (`app.answer.coverage`), for what `find` found."""
+        if history and on_last_topic(question):  # "why would I use it?": as covered as its topic
+            question, history = self.read(topic_question(history))[0], ()
         named = self.bullets is not None and self.bullets.names_found(question, found)
         query = question if not history else self.search_query(question, history)
         return coverage.decide(self.retriever, query, found, self.vectors, named, self.adjacent)
-
-    def _uses_entries(self, question: str, found: Retrieval) -> bool:
-        """Answer from the topic entries unless a section without entries matches clearly better."""
-        if not found.entries:
-            return False
-        best_section = found.hits[0]
-        return (
-            best_section.chunk.source.startswith("seeds/")
-            or found.entries[0].score >= best_section.score - 0.1
-        )
 
     def _composed(
         self,
@@ -305,9 +298,10 @@ class Tutor:
         ):
             found = near
         topic: list[Hit] = []
-        if history and on_last_topic(question):
-            # "which tools does it need?": "it" is the previous question's topic.
-            topic = self.retriever.retrieve(plainly(history[-1].question), 1, entries=TOPIC_ENTRIES).entries
+        if history and on_last_topic(question):  # "which tools does it need?": "it" is the last topic
+            topic = self.retriever.retrieve(
+                plainly(topic_question(history)), 1, entries=TOPIC_ENTRIES
+            ).entries
             if topic:
                 question = naming_topic(question, topic[0].chunk.path[-1])
         composition = compose.compose(
