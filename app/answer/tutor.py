@@ -272,6 +272,7 @@ class Tutor:
         """Covered, related or none (`app.answer.coverage`), for what `find` found."""
         if history and on_last_topic(question):  # "why would I use it?": as covered as its topic
             question, history = self.read(topic_question(history))[0], ()
+            found = self.find(question)
         named = self.bullets is not None and self.bullets.names_found(question, found)
         query = question if not history else self.search_query(question, history)
         return coverage.decide(self.retriever, query, found, self.vectors, named, self.adjacent)
