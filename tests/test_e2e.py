@@ -85,7 +85,7 @@ def test_ask_answers_with_citations_and_refuses_off_topic(asked, e2e_home: Path)
     assert asked.returncode == 0, asked.stderr
     assert "Traceback" not in asked.stderr
     lines = asked.stdout.splitlines()
-    assert len(lines) == 15
+    assert len(lines) == 16
     kl, sourdough = (json.loads(line) for line in lines[:2])
 
     assert kl["query"] == KL
