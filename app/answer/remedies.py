@@ -48,9 +48,14 @@ def remedy_of(question: str) -> str:
     return kept_from[1] if kept_from else match["problem"]
 
 
+def _opening(hit: Hit) -> str:
+    """An entry's name and first two sentences, where it says what it acts against."""
+    return " ".join([hit.chunk.path[-1], *sentences(hit.chunk.text)[:2]])
+
+
 def acts_against(hit: Hit, problem: str) -> bool:
     """Whether an entry's name or first two sentences name the problem and a remedy word."""
-    text = " ".join([hit.chunk.path[-1], *sentences(hit.chunk.text)[:2]])
+    text = _opening(hit)
     wanted = loose(problem)
     return bool(wanted) and wanted <= loose(text) and bool(_REMEDY.search(text))
 
@@ -62,7 +67,7 @@ def answers_remedy(question: str, entry: Hit) -> bool:
     problem = remedy_of(question)
     if not problem:
         return False
-    text = " ".join([entry.chunk.path[-1], *sentences(entry.chunk.text)[:2]])
+    text = _opening(entry)
     named = problem.casefold() in _PRONOUNS or bool(loose(problem) & loose(text))
     return named and bool(_REMEDY.search(text))
 
